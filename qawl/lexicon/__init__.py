@@ -1,0 +1,89 @@
+"""The rules' word lists, kept as data files beside this module.
+
+``cues.tsv`` holds speech verbs as lemma paradigms; this module expands them
+into every inflected and clitic form (folded) with its part of speech, gender
+and number, which attribution needs (``قالت`` cannot take a male source).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from qawl.text import fold
+
+
+@dataclass(frozen=True)
+class Cue:
+    """What a cue form tells: its lemma, part of speech and agreement."""
+
+    lemma: str
+    pos: str  # verb | participle | noun | source
+    gender: str  # m | f | ?
+    number: str  # sg | du | pl | ?
+
+
+def _lines(name: str) -> list[str]:
+    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@cache
+def word_list(name: str) -> frozenset[str]:
+    """A one-word-a-line list, folded."""
+    return frozenset(fold(line.strip()) for line in _lines(name))
+
+
+# Suffix tables: (suffix, gender, number). The masculine singular is the bare stem.
+_PERFECT = [("", "m", "sg"), ("ت", "f", "sg"), ("ا", "m", "du"), ("تا", "f", "du"),
+            ("وا", "m", "pl"), ("ن", "f", "pl"), ("ه", "m", "sg"), ("ها", "m", "sg")]
+_IMPERFECT = [("", "m", "sg"), ("ون", "m", "pl"), ("ان", "m", "du")]
+_PARTICIPLE = [("", "m", "sg"), ("ا", "m", "sg"), ("ه", "f", "sg"), ("ين", "m", "pl"),
+               ("ات", "f", "pl"), ("تين", "f", "du"), ("يه", "f", "sg")]
+_NOUN = [("", "?", "?"), ("ه", "m", "sg"), ("ها", "f", "sg"), ("هم", "m", "pl"),
+         ("هما", "m", "du")]
+
+
+def _expand(stem: str, table: list[tuple[str, str, str]], pos: str, lemma: str):
+    for suffix, gender, number in table:
+        yield fold(stem + suffix), Cue(lemma, pos, gender, number)
+
+
+def _imperfect_forms(stem: str, lemma: str):
+    yield from _expand(stem, _IMPERFECT, "verb", lemma)
+    if stem.startswith("ي"):  # تقول: feminine (or "you") of يقول
+        yield fold("ت" + stem[1:]), Cue(lemma, "verb", "f", "sg")
+
+
+@cache
+def cue_forms() -> dict[str, Cue]:
+    """Every folded cue form, clitics included, to what it tells."""
+    forms: dict[str, Cue] = {}
+    for line in _lines("cues.tsv"):
+        perfect, imperfect, participle, nouns, _note = (line.split("\t") + ["-"] * 5)[:5]
+        lemma = perfect
+        generated = list(_expand(perfect, _PERFECT, "verb", lemma))
+        if imperfect != "-":
+            generated += list(_imperfect_forms(imperfect, lemma))
+        if participle != "-":
+            generated += list(_expand(participle, _PARTICIPLE, "participle", lemma))
+        for noun in nouns.split(",") if nouns != "-" else []:
+            generated += list(_expand(noun, _NOUN, "noun", lemma))
+        for form, cue in generated:
+            forms.setdefault(form, cue)
+    for form in word_list("ambiguous.txt"):
+        forms.pop(form, None)
+    for form in word_list("sources.tsv"):
+        forms[form] = Cue(form, "source", "?", "?")
+    return forms
+
+
+def lookup_cue(norm: str) -> Cue | None:
+    """The cue a folded token is, allowing one leading و or ف (and ب for نقلا-style)."""
+    forms = cue_forms()
+    if norm in forms:
+        return forms[norm]
+    if len(norm) > 3 and norm[0] in "وف" and norm[1:] in forms:
+        return forms[norm[1:]]
+    return None

@@ -1,0 +1,302 @@
+"""RuleExtractor: quotes, cues and speakers from a lexicon and the marks.
+
+The baseline, the fallback, and the generator of silver training labels, so
+it prefers precision: a cue only makes a quote when a complementiser, a colon
+or a quoted passage follows it closely (or, for a source preposition such as
+``بحسب``, when a clause precedes it). Attribution is ``qawl.attribution``'s job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from qawl import __version__
+from qawl.attribution import attribute
+from qawl.lexicon import Cue, lookup_cue, word_list
+from qawl.schema import Document, Quote, Span
+from qawl.text import MarkPair, Token, pair_marks, sentences, strip_span, tokens
+
+MAX_GAP = 20  # tokens between a cue and its complement (gold: 95% under 15)
+MAX_SPEAKER = 14  # tokens of a speaker mention
+MIN_QUOTED_WORDS = 3  # fewer quoted words after a nominal are a name or a term
+_TRIM = " \t\n.,،؛;:!?؟…-–—"
+_QUOTE_MARKS = "«»“”‹›„\"'‘’"
+# Nouns after a source preposition that refer back to the speaker's words.
+_SELF_REFERENCE = frozenset({"قوله", "قولها", "قولهم", "تعبيره", "تعبيرها", "تعبيرهم",
+                             "وصفه", "وصفها", "روايته", "روايتها", "تقديره", "تقديرها"})
+_DESCRIBE = frozenset({"وصف", "اعتبر"})  # `وصفه بـ"..."`: the quoted word is direct
+
+
+@dataclass
+class _Doc:
+    """Per-document analysis shared by the rules."""
+
+    text: str
+    toks: list[Token]
+    pairs: dict[int, MarkPair]  # by opening offset
+    sents: list[tuple[int, int]]
+
+    def sentence_of(self, offset: int) -> tuple[int, int]:
+        for start, end in self.sents:
+            if start <= offset < end:
+                return start, end
+        return offset, offset
+
+    def pair_at(self, tok: Token) -> MarkPair | None:
+        return self.pairs.get(tok.start) if tok.text in _QUOTE_MARKS else None
+
+
+def _is_complementiser(tok: Token) -> bool:
+    return tok.norm in word_list("complementisers.txt")
+
+
+def _is_boundary(tok: Token) -> bool:
+    norm = tok.norm[1:] if tok.norm[:1] == "و" and len(tok.norm) > 2 else tok.norm
+    return (
+        not any(ch.isalnum() for ch in tok.text)
+        or tok.norm in word_list("boundaries.txt")
+        or norm in word_list("boundaries.txt")
+        or tok.norm.isdigit()
+    )
+
+
+def _cue_of(tok: Token) -> Cue | None:
+    return lookup_cue(tok.norm) if any(ch.isalpha() for ch in tok.text) else None
+
+
+class RuleExtractor:
+    """``extractor(text) -> Document``; ``extractor.pipe(texts)`` for many."""
+
+    name = "rules"
+
+    def __call__(self, text: str, doc_id: str = "doc") -> Document:
+        quotes, entities = attribute(text, self.tag(text))
+        return Document(
+            id=doc_id,
+            text=text,
+            entities=entities,
+            quotes=quotes,
+            qawl_version=__version__,
+            extractor=f"qawl-rules {__version__}",
+        )
+
+    def pipe(
+        self, texts: Iterable[str | tuple[str, str]], batch_size: int = 64
+    ) -> Iterator[Document]:
+        """Documents for texts (or ``(id, text)`` pairs) in order; rules need no batching."""
+        for number, item in enumerate(texts):
+            doc_id, text = item if isinstance(item, tuple) else (str(number), item)
+            yield self(text, doc_id)
+
+    # -- tagging ------------------------------------------------------------
+    def tag(self, text: str) -> list[Quote]:
+        """Unattributed quotes (entity None) in reading order."""
+        pairs = pair_marks(text)
+        doc = _Doc(text, tokens(text), {p.open: p for p in pairs}, sentences(text, pairs))
+        found: list[Quote] = []
+        for i, tok in enumerate(doc.toks):
+            cue = _cue_of(tok)
+            if cue is None:
+                continue
+            quote = (
+                _source_quote(doc, i, found) if cue.pos == "source" else _cue_quote(doc, i, cue)
+            )
+            if quote is not None and not any(_same(quote, q) for q in found):
+                found.append(quote)
+        found.sort(key=lambda q: (q.content.start, q.content.end))
+        return found
+
+
+def _same(a: Quote, b: Quote) -> bool:
+    return a.content == b.content and a.cue == b.cue
+
+
+def _span(doc: _Doc, start: int, end: int, chars: str = _TRIM) -> Span | None:
+    start, end = strip_span(doc.text, start, end, chars)
+    return Span.of(doc.text, start, end) if end > start else None
+
+
+def _cue_quote(doc: _Doc, i: int, cue: Cue) -> Quote | None:
+    """A verb, participle or verbal noun cue followed by its complement."""
+    cue_tok = doc.toks[i]
+    _, sent_end = doc.sentence_of(cue_tok.start)
+    speaker: list[Token] = []
+    in_speaker = cue.pos in ("verb", "noun")
+    for j in range(i + 1, min(i + 1 + MAX_GAP, len(doc.toks))):
+        tok = doc.toks[j]
+        if tok.start >= sent_end and not doc.pair_at(tok):
+            return None
+        if j > i + 1 and _cue_of(tok) and _cue_of(tok).pos in ("verb", "participle"):
+            return None  # the nearer cue owns the complement (`وأضاف قائلاً`)
+        if tok.text == ":":
+            return _after_colon(doc, j, cue_tok, speaker)
+        pair = doc.pair_at(tok)
+        if pair is not None:
+            words = len(doc.text[pair.content_start : pair.content_end].split())
+            after_describe = cue.lemma in _DESCRIBE and j > 0 and doc.toks[j - 1].norm in ("ب", "بـ")
+            if words >= MIN_QUOTED_WORDS or after_describe:
+                return _quote(doc, cue_tok, speaker, pair.content_start, pair.content_end, "direct")
+            in_speaker = False
+            continue
+        if _is_complementiser(tok):
+            return _complement(doc, j + 1, cue_tok, speaker, sent_end)
+        if in_speaker and not _is_boundary(tok) and len(speaker) < MAX_SPEAKER:
+            speaker.append(tok)
+        else:
+            in_speaker = False
+    return None
+
+
+def _after_colon(doc: _Doc, j: int, cue_tok: Token, speaker: list[Token]) -> Quote | None:
+    if j + 1 >= len(doc.toks):
+        return None
+    nxt = doc.toks[j + 1]
+    pair = doc.pair_at(nxt)
+    if pair is not None:
+        return _quote(doc, cue_tok, speaker, pair.content_start, pair.content_end, "direct")
+    _, sent_end = doc.sentence_of(nxt.start)
+    return _quote(doc, cue_tok, speaker, nxt.start, sent_end, "direct")
+
+
+def _complement(
+    doc: _Doc, k: int, cue_tok: Token, speaker: list[Token], sent_end: int
+) -> Quote | None:
+    """Content after a complementiser: indirect, or direct/mixed by its marks."""
+    if k >= len(doc.toks):
+        return None
+    start = doc.toks[k].start
+    end = _indirect_end(doc, k, sent_end)
+    pair = doc.pair_at(doc.toks[k])
+    if pair is not None and pair.content_end >= end - 1:
+        return _quote(doc, cue_tok, speaker, pair.content_start, pair.content_end, "direct")
+    if pair is not None and not doc.text[pair.content_end + 1 : end].strip(_TRIM + _QUOTE_MARKS):
+        return _quote(doc, cue_tok, speaker, pair.content_start, pair.content_end, "direct")
+    kind = "mixed" if _has_quoted_words(doc, start, end) else "indirect"
+    return _quote(doc, cue_tok, speaker, start, end, kind, keep_marks=kind == "mixed")
+
+
+def _indirect_end(doc: _Doc, k: int, sent_end: int) -> int:
+    """Where an indirect complement ends: its sentence end, or before `، مضيفاً`,
+    `، بحسب` and similar next cues (convention 2)."""
+    for j in range(k + 1, len(doc.toks)):
+        tok = doc.toks[j]
+        if tok.start >= sent_end:
+            break
+        if tok.text in "،," and j + 1 < len(doc.toks):
+            nxt = _cue_of(doc.toks[j + 1])
+            if nxt is not None and nxt.pos in ("participle", "source"):
+                return tok.start
+    return sent_end
+
+
+def _has_quoted_words(doc: _Doc, start: int, end: int) -> bool:
+    for pair in doc.pairs.values():
+        if start <= pair.open and pair.content_end <= end:
+            words = len(doc.text[pair.content_start : pair.content_end].split())
+            if words >= MIN_QUOTED_WORDS:
+                return True
+    return False
+
+
+def _quote(
+    doc: _Doc,
+    cue_tok: Token,
+    speaker: list[Token],
+    start: int,
+    end: int,
+    kind: str,
+    keep_marks: bool = False,
+) -> Quote | None:
+    chars = _TRIM if keep_marks else _TRIM + _QUOTE_MARKS
+    content = _span(doc, start, end, chars)
+    if content is None or not any(ch.isalpha() for ch in content.text):
+        return None
+    if keep_marks:  # a mixed span ends after its closing mark, not before
+        content = _balanced(doc, content)
+    return Quote(
+        content=content,
+        kind=kind,
+        cue=Span.of(doc.text, cue_tok.start, cue_tok.end),
+        speaker=_speaker_span(doc, speaker),
+    )
+
+
+def _balanced(doc: _Doc, content: Span) -> Span:
+    end = content.end
+    while end < len(doc.text) and doc.text[end] in _QUOTE_MARKS:
+        end += 1
+    return Span.of(doc.text, content.start, end)
+
+
+def _speaker_span(doc: _Doc, speaker: list[Token]) -> Span | None:
+    if not speaker:
+        return None
+    return _span(doc, speaker[0].start, speaker[-1].end)
+
+
+def _source_quote(doc: _Doc, i: int, found: list[Quote]) -> Quote | None:
+    """`X، بحسب Y` (content before the cue) or `بحسب Y، فإن X` (after it)."""
+    cue_tok = doc.toks[i]
+    sent_start, sent_end = doc.sentence_of(cue_tok.start)
+    speaker, after = _source_speaker(doc, i + 1, sent_end)
+    before = doc.text[sent_start : cue_tok.start].strip(_TRIM + "و")
+    if not before:  # sentence-initial `وبحسب Y، ...`
+        if after >= len(doc.toks) or doc.toks[after].start >= sent_end:
+            return None
+        k = after + 1 if _is_complementiser(doc.toks[after]) else after
+        if k >= len(doc.toks):
+            return None
+        return _quote(doc, cue_tok, speaker, doc.toks[k].start, sent_end, "indirect")
+    previous = [q for q in found if sent_start <= q.content.start and q.content.end <= cue_tok.start]
+    if previous and not doc.text[previous[-1].content.end : cue_tok.start].strip(_TRIM + _QUOTE_MARKS):
+        last = previous[-1]
+        return Quote(last.content, last.kind, Span.of(doc.text, cue_tok.start, cue_tok.end),
+                     _speaker_span(doc, speaker))
+    closing = cue_tok.start
+    pair = _pair_ending_before(doc, closing)
+    if pair is not None:
+        return _quote(doc, cue_tok, speaker, pair.content_start, pair.content_end, "direct")
+    if cue_tok.norm.lstrip("و") in ("نقلا",):  # `نقلاً عن`: relay, the content follows
+        return None
+    start = max(sent_start, _last_clause_start(doc, sent_start, cue_tok.start))
+    kind = "mixed" if _has_quoted_words(doc, start, cue_tok.start) else "indirect"
+    return _quote(doc, cue_tok, speaker, start, cue_tok.start, kind, keep_marks=kind == "mixed")
+
+
+def _pair_ending_before(doc: _Doc, offset: int) -> MarkPair | None:
+    for pair in doc.pairs.values():
+        if pair.closed and not doc.text[pair.close + 1 : offset].strip(_TRIM):
+            return pair
+    return None
+
+
+def _last_clause_start(doc: _Doc, sent_start: int, cue_start: int) -> int:
+    """Content before a source cue starts at its sentence, after a leading
+    `وقال X إن`-style cue if the sentence has one."""
+    start = sent_start
+    for tok in tokens(doc.text, sent_start, cue_start):
+        if _is_complementiser(tok):
+            start = tok.end
+    return start
+
+
+def _source_speaker(doc: _Doc, j: int, sent_end: int) -> tuple[list[Token], int]:
+    """The source after `بحسب`: skip `ما` + verb and `عن`; stop at a boundary.
+    Returns the speaker tokens and the index after the speaker phrase."""
+    toks = doc.toks
+    while j < len(toks) and toks[j].norm in ("ما", "لما", "عن", "ل", "لـ", "كما"):
+        j += 1
+    if j < len(toks) and toks[j].norm in _SELF_REFERENCE:
+        return [], j + 1
+    if j < len(toks) and (_cue_of(toks[j]) or toks[j].norm in ("اورد", "اوردت", "نشر", "نشرت")):
+        j += 1
+    speaker: list[Token] = []
+    while j < len(toks) and toks[j].start < sent_end and len(speaker) < MAX_SPEAKER:
+        if _is_boundary(toks[j]) and toks[j].norm not in ("عن",):
+            break
+        speaker.append(toks[j])
+        j += 1
+    while j < len(toks) and toks[j].text in "،,":
+        j += 1
+    return speaker, j
