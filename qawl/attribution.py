@@ -9,12 +9,13 @@ and number agree with the cue (`قالت` does not take a male source).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from qawl.eval.names import name_tokens
 from qawl.lexicon import lookup_cue, word_list
 from qawl.schema import Entity, Quote, Span
-from qawl.text import fold
+from qawl.text import Token, fold, tokens
 
 # Heads of mentions that name bodies rather than people.
 _ORG_HEADS = frozenset(
@@ -33,7 +34,14 @@ _FEMININE_TITLES = frozenset(
     fold(w) for w in ("الوزيرة", "وزيرة", "المتحدثة", "متحدثة", "الناطقة", "السيدة",
                       "الرئيسة", "رئيسة", "المديرة", "مديرة", "الأميرة", "الملكة", "النائبة")
 )  # fmt: skip
-_PREFIX_PREPOSITIONS = ("ل", "ب")  # attached `لوزارة`, `بالوزارة` in source mentions
+_PREFIX_PREPOSITIONS = ("ل", "ب")
+# Words that describe an unnamed source: two mentions made only of them are
+# the same source only when they are the same words.
+_GENERIC = frozenset(
+    fold(w)
+    for w in ("مصدر", "مصادر", "مسؤول", "مسؤولون", "مسؤولين", "بيان", "بيانا", "تقرير",
+              "مراسل", "شهود", "سكان", "خبراء", "محللون", "ناشطون", "مصدرا", "وكاله")
+)  # fmt: skip  # attached `لوزارة`, `بالوزارة` in source mentions
 
 
 @dataclass
@@ -61,6 +69,8 @@ def mention_key(mention: str) -> frozenset[str]:
             continue
         if tok[:1] in _PREFIX_PREPOSITIONS and tok[1:3] == "ال":
             tok = tok[1:]
+        if tok.startswith("ال") and len(tok) > 4:
+            tok = tok[2:]
         out.add(tok)
     return frozenset(out)
 
@@ -93,12 +103,18 @@ def _agrees(entity: _Entity, gender: str, number: str) -> bool:
 
 
 def _match(entities: list[_Entity], mention: str) -> _Entity | None:
-    """The most recent entity a mention names: one key set inside the other."""
+    """The most recent entity a mention names: one key set inside the other
+    (equal sets only for generic mentions such as `مصدر` or `مسؤولون`)."""
     key = mention_key(mention)
     if not key:
         return None
+    generic = key <= _GENERIC
     for entity in reversed(entities):
         keys = entity.keys()
+        if generic:
+            if any(mention_key(m.text) == key for m in entity.mentions):
+                return entity
+            continue
         if keys and (key <= keys or any(mention_key(m.text) <= key for m in entity.mentions
                                          if mention_key(m.text))):
             return entity
@@ -127,8 +143,6 @@ def _nearest_title_mention(text: str, before: int) -> Span | None:
 
 
 def _words(text: str, start: int, end: int):
-    import re
-
     for match in re.finditer(r"[\w\u064b-\u0652\u0670\u0640]+", text[start:end]):
         yield start + match.start(), start + match.end(), fold(match.group())
 
@@ -205,7 +219,7 @@ def _finalise(
         entities.append(
             Entity(
                 id=ids[id(entity)],
-                name=entity_name(entity.mentions) if entity.mentions else "مصدر غير محدد",
+                name=entity_name(entity.mentions, text) if entity.mentions else "مصدر غير محدد",
                 type=_entity_type(entity),
                 gender=_gender_label(entity),
                 mentions=sorted(set(entity.mentions)),
@@ -228,18 +242,106 @@ def _gender_label(entity: _Entity) -> str | None:
     return {"m": "male", "f": "female"}.get(entity.gender, "unknown")
 
 
-def entity_name(mentions: list[Span]) -> str:
+def entity_name(mentions: list[Span], text: str = "") -> str:
     """The most complete name among mentions: the one with most name tokens,
     cut to its proper-name tail when a title leads it (`وزير الخارجية الأميركي
-    جون كيري` -> `جون كيري`), kept whole for bodies (`وزارة الدفاع الروسية`)."""
+    جون كيري` -> `جون كيري`), kept whole for bodies (`وزارة الدفاع الروسية`).
+    A mention with no proper name (`الرئيس التركي`, `المنظمة`) is completed
+    from the article where it stands with one (`الرئيس التركي رجب طيب أردوغان`)."""
     best = max(mentions, key=lambda m: (len(mention_key(m.text)), len(m.text)))
-    return _proper_tail(best.text)
+    if text and not _has_proper_name(best.text):
+        best = Span(best.start, best.end, _without_preposition(best.text))
+        fuller = _fuller_mention(text, best)
+        if fuller:
+            return fuller
+    return _proper_tail(_without_preposition(best.text))
+
+
+def _without_preposition(mention: str) -> str:
+    """`لوزارة الخزانة` -> `وزارة الخزانة`, `للرقابة الإدارية` -> `الرقابة الإدارية`:
+    an attached preposition of a source phrase is not part of the name."""
+    first, _, rest = mention.partition(" ")
+    norm = fold(first)
+    if norm.startswith("لل") and len(norm) > 4:
+        first = "ال" + first[2:]
+    elif norm[:1] == "ل" and (norm[1:] in _ORG_HEADS or norm[1:] in _GENERIC
+                              or norm[1:] in word_list("titles.txt")):
+        first = first[1:]
+    return f"{first} {rest}".strip()
+
+
+def _is_proper(word: str) -> bool:
+    """A word that can belong to a proper name: not a title, not definite,
+    not a boundary word; letters only."""
+    norm = fold(word)
+    return (
+        len(norm) >= 2
+        and all(ch.isalpha() or "\u064b" <= ch <= "\u0652" for ch in word)
+        and not norm.startswith("ال")
+        and norm not in word_list("titles.txt")
+        and norm not in word_list("boundaries.txt")
+        and norm not in word_list("complementisers.txt")
+        and norm not in _ORG_HEADS
+        and lookup_cue(norm) is None
+    )
+
+
+def _has_proper_name(mention: str) -> bool:
+    words = mention.split()
+    return any(_is_proper(w.strip("،,.\"«»")) for w in words[1:] or words)
+
+
+def _name_after(text: str, end: int) -> str:
+    """Up to four proper-name words right after ``end`` (one comma of apposition allowed)."""
+    words: list[Token] = []
+    for tok in tokens(text, end, min(len(text), end + 80)):
+        if not words and tok.text in "،,":
+            continue
+        if not _is_proper(tok.text):
+            break
+        words.append(tok)
+        if len(words) == 4 or text[tok.end : tok.end + 1] not in (" ", ""):
+            break
+    return text[words[0].start : words[-1].end] if words else ""
+
+
+def _fuller_mention(text: str, mention: Span) -> str | None:
+    """Where the article gives the mention's words followed by a proper name."""
+    phrase = mention.text
+    if phrase.startswith("ال") and len(phrase.split()) == 1:
+        # `المنظمة` -> the last `منظمة ...` before it
+        head = phrase[2:]
+        pattern = r"(?<!\w)" + re.escape(head) + r"\b"
+        for match in reversed(list(re.finditer(pattern, text[: mention.start]))):
+            name = _noun_phrase(text, match.start())
+            if name and name != head:
+                return name
+        return None
+    for match in re.finditer(re.escape(phrase), text):
+        name = _name_after(text, match.end())
+        if name:
+            return name
+    return None
+
+
+def _noun_phrase(text: str, start: int) -> str:
+    """A body's name from ``start``: words up to punctuation or a boundary (four at most)."""
+    words = []
+    for match in re.finditer(r"\S+", text[start : start + 100]):
+        word = match.group()
+        core = word.rstrip("،,.:\"»”")
+        if words and fold(core) in word_list("boundaries.txt"):
+            break
+        words.append(core)
+        if core != word or len(words) == 4:
+            break
+    return " ".join(words)
 
 
 def _proper_tail(mention: str) -> str:
     words = mention.split()
     titles = word_list("titles.txt")
-    if not words or fold(words[0]) not in titles and not fold(words[0]).startswith("ال"):
+    if not words or fold(words[0]) not in titles:
         return mention
     tail: list[str] = []
     for word in reversed(words):

@@ -25,6 +25,8 @@ _QUOTE_MARKS = "«»“”‹›„\"'‘’"
 # Nouns after a source preposition that refer back to the speaker's words.
 _SELF_REFERENCE = frozenset({"قوله", "قولها", "قولهم", "تعبيره", "تعبيرها", "تعبيرهم",
                              "وصفه", "وصفها", "روايته", "روايتها", "تقديره", "تقديرها"})
+_UNNAMED = frozenset({"مصدر", "مصادر", "مسؤول", "مسؤولون", "مسوول", "مسوولون", "مسؤولين",
+                      "مسوولين", "متحدث", "مراسل", "شهود", "سكان", "خبراء", "مسعفون"})
 _DESCRIBE = frozenset({"وصف", "اعتبر"})  # `وصفه بـ"..."`: the quoted word is direct
 
 
@@ -58,6 +60,37 @@ def _is_boundary(tok: Token) -> bool:
         or tok.norm in word_list("boundaries.txt")
         or norm in word_list("boundaries.txt")
         or tok.norm.isdigit()
+    )
+
+
+def _ends_speaker(tok: Token, speaker: list[Token]) -> bool:
+    """A word that cannot continue a speaker mention: a boundary, or once the
+    mention has begun an attached `ل`/`بال` phrase (`لغول`, `للضباط`) unless it
+    follows a title (`الأمين العام للأمم المتحدة`)."""
+    if _is_boundary(tok):
+        return True
+    if not speaker or not any(_is_name_word(t) for t in speaker):
+        return False  # a title chain goes on until its name (`رئيس إدارة ... لهيئة ...`)
+    norm = tok.norm
+    if norm.startswith("ال") and _is_name_word(speaker[-1]) and speaker[-1].norm not in _NOT_NAMES:
+        return True  # `الرئيس ترامب الاجتماع`: after a name comes the object
+    return norm.startswith("بال") or (norm.startswith("ل") and not norm.startswith("لا"))
+
+
+# Heads that take a definite complement (`وزارة الدفاع`, `مصدر ... `): not names.
+_NOT_NAMES = frozenset(
+    "وزاره منظمه وكاله مجلس حكومه هييه لجنه صحيفه قناه بيان دراسه تقرير شركه حركه حزب "
+    "جمعيه بنك محكمه اداره مكتب اتحاد مفوضيه مديريه مصدر مصادر مسوول مسوولون نادي فريق "
+    "منتخب جيش شرطه موقع مركز معهد مرصد برنامج صندوق سلطات قوات رابطه نقابه".split()
+)
+
+
+def _is_name_word(tok: Token) -> bool:
+    return (
+        not tok.norm.startswith("ال")
+        and tok.norm[:1] not in "لب"
+        and tok.norm not in word_list("titles.txt")
+        and any(ch.isalpha() for ch in tok.text)
     )
 
 
@@ -122,12 +155,16 @@ def _cue_quote(doc: _Doc, i: int, cue: Cue) -> Quote | None:
     cue_tok = doc.toks[i]
     _, sent_end = doc.sentence_of(cue_tok.start)
     speaker: list[Token] = []
-    in_speaker = cue.pos in ("verb", "noun")
+    # `وصف المحادثات بأنها`: after a verb of describing, a plain noun is the object.
+    in_speaker = cue.pos in ("verb", "noun") and (
+        cue.lemma not in _DESCRIBE or doc.toks[i + 1].norm in word_list("titles.txt")
+        if i + 1 < len(doc.toks) else False
+    )
     for j in range(i + 1, min(i + 1 + MAX_GAP, len(doc.toks))):
         tok = doc.toks[j]
         if tok.start >= sent_end and not doc.pair_at(tok):
             return None
-        if j > i + 1 and _cue_of(tok) and _cue_of(tok).pos in ("verb", "participle"):
+        if j > i + 1 and _cue_of(tok) and _cue_of(tok).pos != "source":
             return None  # the nearer cue owns the complement (`وأضاف قائلاً`)
         if tok.text == ":":
             return _after_colon(doc, j, cue_tok, speaker)
@@ -141,8 +178,10 @@ def _cue_quote(doc: _Doc, i: int, cue: Cue) -> Quote | None:
             continue
         if _is_complementiser(tok):
             return _complement(doc, j + 1, cue_tok, speaker, sent_end)
-        if in_speaker and not _is_boundary(tok) and len(speaker) < MAX_SPEAKER:
+        if in_speaker and not _ends_speaker(tok, speaker) and len(speaker) < MAX_SPEAKER:
             speaker.append(tok)
+        elif in_speaker and len(speaker) == 1 and speaker[0].norm in _UNNAMED and tok.norm in ("في", "من"):
+            speaker.append(tok)  # `مصدر في الشرطة`: the phrase is the source's only name
         else:
             in_speaker = False
     return None
@@ -240,6 +279,7 @@ def _source_quote(doc: _Doc, i: int, found: list[Quote]) -> Quote | None:
     cue_tok = doc.toks[i]
     sent_start, sent_end = doc.sentence_of(cue_tok.start)
     speaker, after = _source_speaker(doc, i + 1, sent_end)
+    self_reference = after > i + 1 and doc.toks[after - 1].norm in _SELF_REFERENCE
     before = doc.text[sent_start : cue_tok.start].strip(_TRIM + "و")
     if not before:  # sentence-initial `وبحسب Y، ...`
         if after >= len(doc.toks) or doc.toks[after].start >= sent_end:
@@ -250,6 +290,8 @@ def _source_quote(doc: _Doc, i: int, found: list[Quote]) -> Quote | None:
         return _quote(doc, cue_tok, speaker, doc.toks[k].start, sent_end, "indirect")
     previous = [q for q in found if sent_start <= q.content.start and q.content.end <= cue_tok.start]
     if previous and not doc.text[previous[-1].content.end : cue_tok.start].strip(_TRIM + _QUOTE_MARKS):
+        if self_reference:  # `"..." حسب قوله` restates the quote's own source
+            return None
         last = previous[-1]
         return Quote(last.content, last.kind, Span.of(doc.text, cue_tok.start, cue_tok.end),
                      _speaker_span(doc, speaker))
@@ -266,8 +308,9 @@ def _source_quote(doc: _Doc, i: int, found: list[Quote]) -> Quote | None:
 
 def _pair_ending_before(doc: _Doc, offset: int) -> MarkPair | None:
     for pair in doc.pairs.values():
-        if pair.closed and not doc.text[pair.close + 1 : offset].strip(_TRIM):
-            return pair
+        if pair.closed and pair.close < offset and not doc.text[pair.close + 1 : offset].strip(_TRIM):
+            words = len(doc.text[pair.content_start : pair.content_end].split())
+            return pair if words >= MIN_QUOTED_WORDS else None
     return None
 
 
@@ -293,7 +336,11 @@ def _source_speaker(doc: _Doc, j: int, sent_end: int) -> tuple[list[Token], int]
         j += 1
     speaker: list[Token] = []
     while j < len(toks) and toks[j].start < sent_end and len(speaker) < MAX_SPEAKER:
-        if _is_boundary(toks[j]) and toks[j].norm not in ("عن",):
+        if _ends_speaker(toks[j], speaker) and toks[j].norm != "عن":
+            break
+        if (_is_boundary(toks[j]) and toks[j].norm not in ("عن",)) or _is_complementiser(
+            toks[j]
+        ) or toks[j].norm in ("فقد", "فان", "فانه"):
             break
         speaker.append(toks[j])
         j += 1
