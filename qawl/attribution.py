@@ -339,16 +339,13 @@ def _noun_phrase(text: str, start: int) -> str:
 
 
 def _proper_tail(mention: str) -> str:
+    """From a title-led mention, the proper name after the titles: the words
+    from the first proper-name word on (`وزير الزراعة سامي الحداد` -> `سامي الحداد`)."""
     words = mention.split()
-    titles = word_list("titles.txt")
-    if not words or fold(words[0]) not in titles:
+    if not words or fold(words[0]) not in word_list("titles.txt"):
         return mention
-    tail: list[str] = []
-    for word in reversed(words):
-        norm = fold(word)
-        if norm.startswith("ال") or norm in titles or not any(ch.isalpha() for ch in word):
-            break
-        tail.insert(0, word)
-    if tail and len(tail) < len(words) and len(tail) <= 4:
-        return " ".join(tail).strip("،,.")
+    for index, word in enumerate(words[1:], start=1):
+        if _is_proper(word.strip("،,.")):
+            tail = words[index : index + 4]
+            return " ".join(tail).strip("،,.")
     return mention

@@ -72,8 +72,6 @@ def _ends_speaker(tok: Token, speaker: list[Token]) -> bool:
     if not speaker or not any(_is_name_word(t) for t in speaker):
         return False  # a title chain goes on until its name (`رئيس إدارة ... لهيئة ...`)
     norm = tok.norm
-    if norm.startswith("ال") and _is_name_word(speaker[-1]) and speaker[-1].norm not in _NOT_NAMES:
-        return True  # `الرئيس ترامب الاجتماع`: after a name comes the object
     return norm.startswith("بال") or (norm.startswith("ل") and not norm.startswith("لا"))
 
 
