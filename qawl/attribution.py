@@ -53,11 +53,20 @@ class _Entity:
     number: str = "?"
     is_org: bool = False
 
+    def __post_init__(self) -> None:
+        self.key_sets: set[frozenset[str]] = {mention_key(m.text) for m in self.mentions}
+        self.all_keys: frozenset[str] = frozenset().union(*self.key_sets)
+
+    def add(self, mention: Span) -> None:
+        """A new mention; its keys are kept so that matching stays linear."""
+        self.mentions.append(mention)
+        key = mention_key(mention.text)
+        if key not in self.key_sets:
+            self.key_sets.add(key)
+            self.all_keys |= key
+
     def keys(self) -> frozenset[str]:
-        out: frozenset[str] = frozenset()
-        for mention in self.mentions:
-            out |= mention_key(mention.text)
-        return out
+        return self.all_keys
 
 
 def mention_key(mention: str) -> frozenset[str]:
@@ -65,7 +74,7 @@ def mention_key(mention: str) -> frozenset[str]:
     titles = word_list("titles.txt")
     out = set()
     for tok in name_tokens(mention):
-        if tok in titles or tok.startswith("نظير"):
+        if tok in titles or tok.startswith("نظير") or tok in _ANAPHORS:
             continue
         if tok[:1] in _PREFIX_PREPOSITIONS and tok[1:3] == "ال":
             tok = tok[1:]
@@ -73,6 +82,17 @@ def mention_key(mention: str) -> frozenset[str]:
             tok = tok[2:]
         out.add(tok)
     return frozenset(out)
+
+
+_ANAPHORS = frozenset(fold(w) for w in ("ذات", "نفس", "ذاته", "نفسه", "نفسها", "ذاتها"))
+
+
+def _is_anaphor(mention: str) -> bool:
+    """`ذات المصدر`, `المصدر نفسه`, a lone definite generic (`المصادر`)."""
+    words = [fold(w) for w in mention.split()]
+    if any(w in _ANAPHORS for w in words):
+        return True
+    return len(words) == 1 and words[0].startswith("ال") and words[0][2:] in _GENERIC
 
 
 def _head(mention: str) -> str:
@@ -106,17 +126,22 @@ def _match(entities: list[_Entity], mention: str) -> _Entity | None:
     """The most recent entity a mention names: one key set inside the other
     (equal sets only for generic mentions such as `مصدر` or `مسؤولون`)."""
     key = mention_key(mention)
-    if not key:
-        return None
+    if not key:  # titles only (`المسؤول`, `الوزير`): the same words name the same source
+        words = name_tokens(mention)
+        return next((e for e in reversed(entities)
+                     if any(name_tokens(m.text) == words for m in e.mentions)), None)
+    if _is_anaphor(mention):  # `ذات المصدر`, `المصادر`: the last source so described
+        for entity in reversed(entities):
+            if key <= entity.keys():
+                return entity
     generic = key <= _GENERIC
     for entity in reversed(entities):
         keys = entity.keys()
         if generic:
-            if any(mention_key(m.text) == key for m in entity.mentions):
+            if key in entity.key_sets:
                 return entity
             continue
-        if keys and (key <= keys or any(mention_key(m.text) <= key for m in entity.mentions
-                                         if mention_key(m.text))):
+        if keys and (key <= keys or any(k and k <= key for k in entity.key_sets)):
             return entity
     return None
 
@@ -154,6 +179,7 @@ def attribute(text: str, quotes: list[Quote]) -> tuple[list[Quote], list[Entity]
     built: list[_Entity] = []
     owner: dict[int, _Entity] = {}
     last_mention: dict[int, Span] = {}
+    history: list[_Entity] = []  # each earlier quote's entity, in order
     for quote in ordered:
         gender, number = _cue_agreement(text, quote.cue)
         if quote.speaker is not None:
@@ -162,18 +188,19 @@ def attribute(text: str, quotes: list[Quote]) -> tuple[list[Quote], list[Entity]
                 entity = _Entity(is_org=_is_org(quote.speaker.text))
                 entity.gender = _mention_gender(quote.speaker.text)
                 built.append(entity)
-            entity.mentions.append(quote.speaker)
+            entity.add(quote.speaker)
             if entity.gender == "?" and not entity.is_org:
                 entity.gender = gender
             if entity.number == "?":
                 entity.number = number
             last_mention[id(entity)] = quote.speaker
         else:
-            entity = _resolve_implicit(text, quote, built, owner, ordered, gender, number)
+            entity = _resolve_implicit(text, quote, built, history, gender, number)
             if id(entity) not in last_mention and entity.mentions:
                 last_mention[id(entity)] = entity.mentions[-1]
             quote.resolved_to = last_mention.get(id(entity))
         owner[id(quote)] = entity
+        history.append(entity)
     return _finalise(text, quotes, built, owner)
 
 
@@ -181,29 +208,67 @@ def _resolve_implicit(
     text: str,
     quote: Quote,
     built: list[_Entity],
-    owner: dict[int, _Entity],
-    ordered: list[Quote],
+    history: list[_Entity],
     gender: str,
     number: str,
 ) -> _Entity:
-    """The last source before the quote that agrees with its cue."""
+    """The subject of the verb that a participle follows (`وأردف المندوب
+    قائلاً`, convention 18), else the last source before the quote that agrees
+    with its cue."""
     position = (quote.cue or quote.content).start
-    previous = [owner[id(q)] for q in ordered if id(q) in owner and (q.cue or q.content).start < position]
-    for entity in reversed(previous):
+    subject = _verb_subject_before(text, quote.cue)
+    if subject is not None:
+        return _subject_entity(built, subject, gender)
+    last = None
+    for entity in reversed(history):
+        last = last or entity
         if _agrees(entity, gender, number):
             return entity
-    if previous:
-        return previous[-1]
+    if last is not None:
+        return last
     mention = _nearest_title_mention(text, position)
     if mention is not None:
-        entity = _match(built, mention.text) or _Entity(is_org=_is_org(mention.text))
-        if entity not in built:
-            entity.gender = gender
-            built.append(entity)
-        entity.mentions.append(mention)
-        return entity
+        return _subject_entity(built, mention, gender)
     entity = _Entity(gender=gender)
     built.append(entity)
+    return entity
+
+
+MAX_SUBJECT = 8  # words between a verb and the participle that follows it
+
+
+def _verb_subject_before(text: str, cue: Span | None) -> Span | None:
+    """In `وأردف المندوب السوري قائلاً`, the words between the verb cue and
+    the participle cue: the verb's subject. None for other cues or shapes."""
+    info = lookup_cue(fold(cue.text)) if cue is not None else None
+    if info is None or info.pos != "participle":
+        return None
+    words = list(_words(text, max(0, cue.start - 120), cue.start))
+    for index in range(len(words) - 1, max(-1, len(words) - 2 - MAX_SUBJECT), -1):
+        start, end, norm = words[index]
+        verb = lookup_cue(norm)
+        if verb is None or verb.pos != "verb":
+            continue
+        between = words[index + 1 :]
+        gap = text[end : cue.start]
+        stops = word_list("boundaries.txt") | word_list("complementisers.txt")
+        if not between or any(ch in gap for ch in ".!?؟:،,\n«»\"") or any(
+            w[2] in stops for w in between
+        ):
+            return None
+        return Span.of(text, between[0][0], between[-1][1])
+    return None
+
+
+def _subject_entity(built: list[_Entity], mention: Span, gender: str) -> _Entity:
+    """The entity a fallback mention names, made when new; the mention joins it."""
+    entity = _match(built, mention.text)
+    if entity is None:
+        entity = _Entity(is_org=_is_org(mention.text), gender=_mention_gender(mention.text))
+        if entity.gender == "?" and not entity.is_org:
+            entity.gender = gender
+        built.append(entity)
+    entity.add(mention)
     return entity
 
 
@@ -212,8 +277,9 @@ def _finalise(
 ) -> tuple[list[Quote], list[Entity]]:
     entities: list[Entity] = []
     ids: dict[int, str] = {}
+    used = {id(owner[id(q)]) for q in quotes if id(q) in owner}
     for entity in built:
-        if not any(owner.get(id(q)) is entity for q in quotes):
+        if id(entity) not in used:
             continue
         ids[id(entity)] = f"E{len(entities) + 1}"
         entities.append(
@@ -243,18 +309,105 @@ def _gender_label(entity: _Entity) -> str | None:
 
 
 def entity_name(mentions: list[Span], text: str = "") -> str:
-    """The most complete name among mentions: the one with most name tokens,
-    cut to its proper-name tail when a title leads it (`وزير الخارجية الأميركي
-    جون كيري` -> `جون كيري`), kept whole for bodies (`وزارة الدفاع الروسية`).
-    A mention with no proper name (`الرئيس التركي`, `المنظمة`) is completed
-    from the article where it stands with one (`الرئيس التركي رجب طيب أردوغان`)."""
+    """The most complete proper name among mentions: the name part of each
+    (`وزير الخارجية الأميركي جون كيري` -> `جون كيري`, `ليزا هورنبي، مديرة ...`
+    -> `ليزا هورنبي`), the longest winning. Bodies keep their whole mention
+    (`وزارة الدفاع الروسية`). A mention with no proper name (`الرئيس التركي`,
+    `المنظمة`) is completed from the article where it stands with one
+    (`الرئيس التركي رجب طيب أردوغان`), else named as written."""
+    mentions = [Span(m.start, m.end, _issuer(m.text)) for m in mentions]
+    names = [n for n in (_person_name(m.text) for m in mentions) if n]
+    if names:
+        return max(names, key=lambda n: (len(n.split()), len(n)))
     best = max(mentions, key=lambda m: (len(mention_key(m.text)), len(m.text)))
-    if text and not _has_proper_name(best.text):
-        best = Span(best.start, best.end, _without_preposition(best.text))
-        fuller = _fuller_mention(text, best)
+    phrase = _without_preposition(best.text)
+    if text:
+        fuller = _fuller_mention(text, Span(best.start, best.end, phrase))
         if fuller:
-            return fuller
-    return _proper_tail(_without_preposition(best.text))
+            return _issuer(fuller)
+    return phrase
+
+
+def _person_name(mention: str) -> str:
+    """The proper name a person mention carries: an apposed name (`المتحدث
+    باسم الولاية، عطا الله خوجياني`), else the last run of proper words after
+    its titles; empty when it has none or names a body."""
+    if _is_org(mention):
+        return ""
+    parts = [[w.strip("\"«»“”.:()") for w in part.split()] for part in re.split(r"[،,]", mention)]
+    parts = [[w for w in part if w] for part in parts]
+    parts = [part for part in parts if part]
+    runs = [_last_proper_run(part) for part in parts]
+    whole = [run for part, run in zip(parts, runs, strict=True)
+             if run and len(run.split()) == len(part)]
+    if whole:  # a part that is all name: the name itself or its apposition
+        return whole[-1]
+    return next((run for run in runs if run), "")
+
+
+_NAME_LINKS = frozenset(fold(w) for w in ("أبو", "ابو", "عبد", "بن", "ابن", "آل", "بنت", "ولد"))
+
+
+def _last_proper_run(words: list[str]) -> str:
+    """The last run of name words in a phrase (`مدير المركز ... كين غراهام`
+    -> `كين غراهام`): a proper word, then proper words or family names with
+    `ال` (`سامي الحداد`, `أحمد أبو الغيط`), four words at most."""
+    runs: list[list[str]] = []
+    run: list[str] = []
+    for word in words:
+        norm = fold(word)
+        after_link = bool(run) and fold(run[-1]) in _NAME_LINKS
+        linked = (run and norm in _NAME_LINKS) or (after_link and norm.startswith("ال"))
+        if _is_proper(word) or linked:
+            run.append(word)
+            continue
+        if run and _is_family_word(norm):  # `سامي الحداد`: a family name ends the run
+            run.append(word)
+            runs.append(run)
+            run = []
+            continue
+        if run:
+            runs.append(run)
+        run = []
+    if run:
+        runs.append(run)
+    if not runs:
+        return ""
+    # A name-led mention (`خالد بن هلال رئيس قسم الأطفال`) names first; a
+    # title-led one ends with the name.
+    best = runs[0] if _is_proper(words[0]) else runs[-1]
+    while best and fold(best[-1]) in _NAME_LINKS:
+        best = best[:-1]
+    return " ".join(best[:4])
+
+
+def _is_family_word(norm: str) -> bool:
+    """A definite word that continues a name (`الحداد`, `الغيط`), not a title."""
+    return (
+        norm.startswith("ال")
+        and norm not in word_list("titles.txt")
+        and norm not in word_list("boundaries.txt")
+        and norm not in _ORG_HEADS
+    )
+
+
+_ISSUER_LINKS = frozenset(
+    fold(w) for w in ("صادر", "الصادر", "صادرة", "عن", "من", "نشره", "نشرته", "أصدرته", "أصدره")
+)
+
+
+def _issuer(mention: str) -> str:
+    """The issuer a document mention names (`بيان لوزارة الداخلية`, `بيان صادر
+    عن الوزارة`, `ذات المصدر` kept): the words after the document head."""
+    words = mention.split()
+    rest = words[1:]
+    if not words or fold(words[0]) not in word_list("documents.txt"):
+        return mention
+    while rest and fold(rest[0]) in _ISSUER_LINKS:
+        rest = rest[1:]
+    if not rest or fold(rest[0]) in word_list("documents.txt") or fold(rest[0]) in _GENERIC:
+        return mention
+    return _without_preposition(" ".join(rest))
 
 
 def _without_preposition(mention: str) -> str:
@@ -277,18 +430,13 @@ def _is_proper(word: str) -> bool:
     return (
         len(norm) >= 2
         and all(ch.isalpha() or "\u064b" <= ch <= "\u0652" for ch in word)
-        and not norm.startswith("ال")
+        and not norm.startswith(("ال", "لل", "بال", "وال", "فال", "كال"))
         and norm not in word_list("titles.txt")
         and norm not in word_list("boundaries.txt")
         and norm not in word_list("complementisers.txt")
         and norm not in _ORG_HEADS
         and lookup_cue(norm) is None
     )
-
-
-def _has_proper_name(mention: str) -> bool:
-    words = mention.split()
-    return any(_is_proper(w.strip("،,.\"«»")) for w in words[1:] or words)
 
 
 def _name_after(text: str, end: int) -> str:
@@ -336,16 +484,3 @@ def _noun_phrase(text: str, start: int) -> str:
         if core != word or len(words) == 4:
             break
     return " ".join(words)
-
-
-def _proper_tail(mention: str) -> str:
-    """From a title-led mention, the proper name after the titles: the words
-    from the first proper-name word on (`وزير الزراعة سامي الحداد` -> `سامي الحداد`)."""
-    words = mention.split()
-    if not words or fold(words[0]) not in word_list("titles.txt"):
-        return mention
-    for index, word in enumerate(words[1:], start=1):
-        if _is_proper(word.strip("،,.")):
-            tail = words[index : index + 4]
-            return " ".join(tail).strip("،,.")
-    return mention

@@ -8,6 +8,7 @@ or a quoted passage follows it closely (or, for a source preposition such as
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -39,11 +40,29 @@ class _Doc:
     pairs: dict[int, MarkPair]  # by opening offset
     sents: list[tuple[int, int]]
 
+    def __post_init__(self) -> None:
+        # Sorted keys for bisect: a 1 MB article must not cost quadratic time.
+        self._sent_starts = [start for start, _ in self.sents]
+        self._opens = sorted(self.pairs)
+        self._by_close = {p.close: p for p in self.pairs.values() if p.closed}
+
     def sentence_of(self, offset: int) -> tuple[int, int]:
-        for start, end in self.sents:
-            if start <= offset < end:
-                return start, end
+        index = bisect.bisect_right(self._sent_starts, offset) - 1
+        if index >= 0 and offset < self.sents[index][1]:
+            return self.sents[index]
         return offset, offset
+
+    def pairs_within(self, start: int, end: int) -> list[MarkPair]:
+        first = bisect.bisect_left(self._opens, start)
+        last = bisect.bisect_left(self._opens, end)
+        return [self.pairs[o] for o in self._opens[first:last] if self.pairs[o].content_end <= end]
+
+    def pair_closing_before(self, offset: int) -> MarkPair | None:
+        """The closed pair whose closing mark is the last thing before offset."""
+        index = offset - 1
+        while index >= 0 and (self.text[index].isspace() or self.text[index] in _TRIM):
+            index -= 1
+        return self._by_close.get(index)
 
     def pair_at(self, tok: Token) -> MarkPair | None:
         return self.pairs.get(tok.start) if tok.text in _QUOTE_MARKS else None
@@ -69,9 +88,13 @@ def _ends_speaker(tok: Token, speaker: list[Token]) -> bool:
     follows a title (`الأمين العام للأمم المتحدة`)."""
     if _is_boundary(tok):
         return True
+    if not speaker and tok.norm.startswith(("لل", "بال", "ل ")):
+        return True  # `تصريح للصحافيين`: an addressee, not the speaker
     if not speaker or not any(_is_name_word(t) for t in speaker):
         return False  # a title chain goes on until its name (`رئيس إدارة ... لهيئة ...`)
     norm = tok.norm
+    if norm.startswith("و") and len(norm) >= 3 and _is_name_word(speaker[-1]):
+        return True  # `أكد تيلرسون وقوف بلاده`: after a name, a و-word is the object
     return norm.startswith("بال") or (norm.startswith("ل") and not norm.startswith("لا"))
 
 
@@ -126,6 +149,7 @@ class RuleExtractor:
         pairs = pair_marks(text)
         doc = _Doc(text, tokens(text), {p.open: p for p in pairs}, sentences(text, pairs))
         found: list[Quote] = []
+        seen: set[tuple[Span, Span | None]] = set()  # (content, cue): one quote each
         for i, tok in enumerate(doc.toks):
             cue = _cue_of(tok)
             if cue is None:
@@ -133,14 +157,11 @@ class RuleExtractor:
             quote = (
                 _source_quote(doc, i, found) if cue.pos == "source" else _cue_quote(doc, i, cue)
             )
-            if quote is not None and not any(_same(quote, q) for q in found):
+            if quote is not None and (quote.content, quote.cue) not in seen:
+                seen.add((quote.content, quote.cue))
                 found.append(quote)
         found.sort(key=lambda q: (q.content.start, q.content.end))
         return found
-
-
-def _same(a: Quote, b: Quote) -> bool:
-    return a.content == b.content and a.cue == b.cue
 
 
 def _span(doc: _Doc, start: int, end: int, chars: str = _TRIM) -> Span | None:
@@ -176,6 +197,12 @@ def _cue_quote(doc: _Doc, i: int, cue: Cue) -> Quote | None:
             continue
         if _is_complementiser(tok):
             return _complement(doc, j + 1, cue_tok, speaker, sent_end)
+        if in_speaker and tok.text in "،," and speaker:
+            apposition = _apposition(doc, j + 1, speaker)
+            if apposition:  # `المدير العام للمكتب، يوسف المدب،`
+                speaker.extend(apposition)
+            in_speaker = False
+            continue
         if in_speaker and not _ends_speaker(tok, speaker) and len(speaker) < MAX_SPEAKER:
             speaker.append(tok)
         elif in_speaker and len(speaker) == 1 and speaker[0].norm in _UNNAMED and tok.norm in ("في", "من"):
@@ -183,6 +210,28 @@ def _cue_quote(doc: _Doc, i: int, cue: Cue) -> Quote | None:
         else:
             in_speaker = False
     return None
+
+
+MAX_APPOSITION = 4  # words of a name in apposition after a comma
+
+
+def _apposition(doc: _Doc, k: int, speaker: list[Token]) -> list[Token]:
+    """A proper name set off by commas after a title-led speaker
+    (`وزير المالية، محمد معيط، إن`): its words, or nothing. Only after a title,
+    and only when a comma, complementiser, colon or mark closes it."""
+    if speaker[0].norm not in word_list("titles.txt"):
+        return []
+    words: list[Token] = []
+    for tok in doc.toks[k : k + MAX_APPOSITION + 1]:
+        if tok.text in "،,:" or _is_complementiser(tok) or tok.text in _QUOTE_MARKS:
+            return words
+        family = bool(words) and tok.norm.startswith("ال")  # `يوسف الكامل`
+        if not (_is_name_word(tok) or family) or _is_boundary(tok) or _cue_of(tok):
+            return []
+        if len(words) == MAX_APPOSITION:
+            return []
+        words.append(tok)
+    return []
 
 
 def _after_colon(doc: _Doc, j: int, cue_tok: Token, speaker: list[Token]) -> Quote | None:
@@ -228,12 +277,10 @@ def _indirect_end(doc: _Doc, k: int, sent_end: int) -> int:
 
 
 def _has_quoted_words(doc: _Doc, start: int, end: int) -> bool:
-    for pair in doc.pairs.values():
-        if start <= pair.open and pair.content_end <= end:
-            words = len(doc.text[pair.content_start : pair.content_end].split())
-            if words >= MIN_QUOTED_WORDS:
-                return True
-    return False
+    return any(
+        len(doc.text[p.content_start : p.content_end].split()) >= MIN_QUOTED_WORDS
+        for p in doc.pairs_within(start, end)
+    )
 
 
 def _quote(
@@ -305,11 +352,11 @@ def _source_quote(doc: _Doc, i: int, found: list[Quote]) -> Quote | None:
 
 
 def _pair_ending_before(doc: _Doc, offset: int) -> MarkPair | None:
-    for pair in doc.pairs.values():
-        if pair.closed and pair.close < offset and not doc.text[pair.close + 1 : offset].strip(_TRIM):
-            words = len(doc.text[pair.content_start : pair.content_end].split())
-            return pair if words >= MIN_QUOTED_WORDS else None
-    return None
+    pair = doc.pair_closing_before(offset)
+    if pair is None:
+        return None
+    words = len(doc.text[pair.content_start : pair.content_end].split())
+    return pair if words >= MIN_QUOTED_WORDS else None
 
 
 def _last_clause_start(doc: _Doc, sent_start: int, cue_start: int) -> int:

@@ -7,6 +7,7 @@ only, so it may change their length.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -144,13 +145,16 @@ def sentences(text: str, pairs: list[MarkPair] | None = None) -> list[tuple[int,
     punctuation stays inside the sentence."""
     if pairs is None:
         pairs = pair_marks(text)
-    protected = [(p.open, p.close) for p in pairs if p.closed]
+    closed = sorted((p.open, p.close) for p in pairs if p.closed)
+    opens = [o for o, _ in closed]
     out = []
     for pstart, pend in paragraphs(text):
         cursor = pstart
         for match in _SENTENCE_END.finditer(text, pstart, pend):
             cut = match.end()
-            if any(o < match.start() < c for o, c in protected):
+            # Closed pairs do not nest, so only the last one opened before can hold it.
+            index = bisect.bisect_left(opens, match.start()) - 1
+            if index >= 0 and match.start() < closed[index][1]:
                 continue
             if text[cursor:cut].strip():
                 out.append(_trim(text, cursor, cut))

@@ -1,0 +1,114 @@
+"""RuleExtractor on written examples and on bad input."""
+
+import time
+
+import pytest
+
+from qawl.rules import RuleExtractor
+from qawl.schema import load_documents
+from tests.conftest import shared_file
+
+rules = RuleExtractor()
+
+
+def spans_are_exact(doc):
+    for q in doc.quotes:
+        for span in (q.content, q.cue, q.speaker, q.resolved_to):
+            if span is not None:
+                assert 0 <= span.start < span.end <= len(doc.text)
+                assert doc.text[span.start : span.end] == span.text
+    for e in doc.entities:
+        for m in e.mentions:
+            assert doc.text[m.start : m.end] == m.text
+
+
+def only(doc):
+    assert len(doc.quotes) == 1, [q.content.text for q in doc.quotes]
+    return doc.quotes[0]
+
+
+def test_direct_quote_with_cue_and_speaker():
+    doc = rules('وقال وزير الصحة أحمد سالم: "سنفتح مستشفى جديدا في المدينة".')
+    q = only(doc)
+    assert (q.kind, q.content.text, q.cue.text, q.speaker.text) == (
+        "direct", "سنفتح مستشفى جديدا في المدينة", "وقال", "وزير الصحة أحمد سالم")
+    assert doc.entity(q.entity).name == "أحمد سالم"
+
+
+def test_indirect_quote_excludes_complementiser_and_final_stop():
+    q = only(rules("وأكد المدير أن العمل سيستأنف غدا."))
+    assert (q.kind, q.content.text) == ("indirect", "العمل سيستأنف غدا")
+
+
+def test_mixed_quote_keeps_marks():
+    q = only(rules("وأعلن الوزير أن «الحكومة لن تتراجع عن قرارها» هذا العام."))
+    assert q.kind == "mixed"
+    assert q.content.text == "«الحكومة لن تتراجع عن قرارها» هذا العام"
+
+
+def test_indirect_stops_before_participle_cue():
+    doc = rules("وقال المتحدث إن الاجتماع كان مثمرا، مضيفا أن اللقاء القادم سيكون في الربيع.")
+    assert [q.content.text for q in doc.quotes] == ["الاجتماع كان مثمرا", "اللقاء القادم سيكون في الربيع"]
+    assert doc.quotes[1].speaker is None
+    assert doc.quotes[0].entity == doc.quotes[1].entity
+
+
+def test_source_after_content():
+    q = only(rules("ارتفع عدد الضحايا إلى عشرة، بحسب ما أعلنت وزارة الداخلية."))
+    assert (q.content.text, q.cue.text, q.speaker.text) == (
+        "ارتفع عدد الضحايا إلى عشرة", "بحسب", "وزارة الداخلية")
+
+
+def test_scare_quotes_and_nominal_objects_are_not_quotes():
+    assert rules('شارك الفريق في بطولة "كأس الصداقة" أمس.').quotes == []
+    assert rules("وأعلن الوزير تعيين مدير جديد للمستشفى.").quotes == []
+
+
+def test_implicit_speaker_resolves_to_last_source():
+    doc = rules('وقال الرئيس سمير خليل: "نحن مستعدون".\nوأضاف: "الحوار هو الطريق".')
+    first, second = doc.quotes
+    assert second.speaker is None and second.entity == first.entity
+    assert second.resolved_to == first.speaker
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   \n\n", "This text has no Arabic at all.", "« » “ ” \" ‹", 'قال: "', "\x00\x07قال\x1b إن",
+     'وقال "بلا إغلاق. وقال «آخر', "»»» «««", "وقال إن"],
+)
+def test_bad_input_never_raises_and_spans_are_exact(text):
+    doc = rules(text, "x")
+    spans_are_exact(doc)
+
+
+def test_one_megabyte_article_is_fast_and_exact():
+    sentence = 'وقال المسؤول إن "المشروع يتقدم". وأضاف أن العمل مستمر.\n'
+    text = sentence * (1_000_000 // len(sentence))
+    started = time.perf_counter()
+    doc = rules(text)
+    assert time.perf_counter() - started < 30
+    assert len(doc.quotes) == 2 * (1_000_000 // len(sentence))
+    spans_are_exact(doc)
+
+
+def test_pipe_keeps_order_and_ids():
+    docs = list(rules.pipe([("a", "وقال علي إن الجو جميل."), ("b", "")]))
+    assert [d.id for d in docs] == ["a", "b"] and len(docs[0].quotes) == 1
+
+
+def test_seed_article_end_to_end():
+    from qawl.eval import evaluate
+
+    gold = load_documents(str(shared_file("seed-article.gold.jsonl")))
+    pred = [rules(d.text, d.id) for d in gold]
+    for doc in pred:
+        spans_are_exact(doc)
+    assert evaluate(gold, pred, bootstrap=0)["e2e_f1"] >= 0.80
+
+
+def test_dev_set_speed():
+    gold = load_documents(str(shared_file("dev/dev.gold.jsonl")))
+    started = time.perf_counter()
+    for d in gold:
+        rules(d.text, d.id)
+    assert time.perf_counter() - started < 2.0
