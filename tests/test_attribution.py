@@ -1,0 +1,79 @@
+"""Attribution on written examples: grouping, naming and implicit speakers."""
+
+from qawl.rules import RuleExtractor
+
+rules = RuleExtractor()
+
+
+def names(doc):
+    return [doc.entity(q.entity).name for q in doc.quotes]
+
+
+def test_apposed_name_after_title_is_the_speaker_and_the_name():
+    doc = rules("وقال المدير العام للمكتب، يوسف الكامل، إن الموسم سيبدأ في الربيع.")
+    (quote,) = doc.quotes
+    assert quote.speaker.text == "المدير العام للمكتب، يوسف الكامل"
+    assert names(doc) == ["يوسف الكامل"]
+
+
+def test_name_led_mention_names_by_its_first_run():
+    doc = rules("وقال خالد بن سالم رئيس قسم الجراحة إن المريض غادر المستشفى.")
+    assert names(doc) == ["خالد بن سالم"]
+
+
+def test_title_then_surname_group_into_one_entity():
+    doc = rules(
+        "وقال وزير النقل كريم العابد إن الطريق سيفتح قريبا. "
+        "وأكد العابد أن الأشغال ستنتهي في الصيف."
+    )
+    assert len(doc.entities) == 1
+    assert names(doc) == ["كريم العابد", "كريم العابد"]
+
+
+def test_object_after_name_is_not_part_of_the_speaker():
+    doc = rules("وقال فارس وهو يغادر القاعة إن الحدود ستبقى مفتوحة.")
+    assert doc.quotes[0].speaker.text == "فارس"
+    assert names(doc) == ["فارس"]
+
+
+def test_feminine_cue_skips_the_male_source():
+    doc = rules(
+        "وقالت الوزيرة سلمى الهادي إن الميزانية كافية. "
+        "وقال النائب عمر الصافي إن الأرقام غير دقيقة. "
+        "وأضافت أن الحكومة ستنشر التفاصيل غدا."
+    )
+    assert names(doc) == ["سلمى الهادي", "عمر الصافي", "سلمى الهادي"]
+
+
+def test_participle_after_named_speaker_goes_to_that_speaker():
+    doc = rules(
+        "وقال المدرب سعيد المالكي إن الفريق جاهز. "
+        "وأردف اللاعب ياسين الطاهر قائلا: \"سنلعب من أجل الجمهور\"."
+    )
+    assert names(doc)[-1] == "ياسين الطاهر"
+
+
+def test_implicit_speaker_in_new_paragraph_is_the_last_source():
+    doc = rules("وقال الناطق باسم البلدية مراد الزين إن المياه عادت.\n\nوأضاف أن الفرق تعمل ليلا.")
+    assert names(doc) == ["مراد الزين", "مراد الزين"]
+
+
+def test_source_after_its_content_names_the_source():
+    doc = rules("ارتفعت الصادرات بنسبة عشرة في المئة خلال العام، بحسب وزارة التجارة.")
+    (quote,) = doc.quotes
+    assert quote.content.text.startswith("ارتفعت الصادرات")
+    assert names(doc) == ["وزارة التجارة"]
+
+
+def test_statement_is_named_by_its_issuer():
+    doc = rules("وقال بيان لوزارة الصحة إن حملة التلقيح ستبدأ الأسبوع المقبل.")
+    assert names(doc) == ["وزارة الصحة"]
+
+
+def test_same_source_anaphor_joins_the_earlier_source():
+    doc = rules(
+        "وقال مصدر أمني إن الدورية أوقفت المشتبه به. "
+        "وأفاد ذات المصدر بأن التحقيق متواصل."
+    )
+    assert len(doc.entities) == 1
+    assert names(doc) == ["مصدر أمني", "مصدر أمني"]
