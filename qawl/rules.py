@@ -28,6 +28,8 @@ _SELF_REFERENCE = frozenset({"قوله", "قولها", "قولهم", "تعبير
                              "وصفه", "وصفها", "روايته", "روايتها", "تقديره", "تقديرها"})
 _UNNAMED = frozenset({"مصدر", "مصادر", "مسؤول", "مسؤولون", "مسوول", "مسوولون", "مسؤولين",
                       "مسوولين", "متحدث", "مراسل", "شهود", "سكان", "خبراء", "مسعفون"})
+_TIME_WORDS = frozenset({"اليوم", "امس", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس",
+                         "الجمعه", "السبت", "مساء", "صباح", "ليله", "يوم", "ايضا", "كذلك"})
 _DESCRIBE = frozenset({"وصف", "اعتبر"})  # `وصفه بـ"..."`: the quoted word is direct
 
 
@@ -197,6 +199,8 @@ def _cue_quote(doc: _Doc, i: int, cue: Cue) -> Quote | None:
             continue
         if _is_complementiser(tok):
             return _complement(doc, j + 1, cue_tok, speaker, sent_end)
+        if in_speaker and not speaker and (tok.norm in _TIME_WORDS or tok.text in "،,"):
+            continue  # `قال اليوم الثلاثاء الناشط ...`: the subject comes after the time
         if in_speaker and tok.text in "،," and speaker:
             apposition = _apposition(doc, j + 1, speaker)
             if apposition:  # `المدير العام للمكتب، يوسف المدب،`
