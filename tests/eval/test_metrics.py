@@ -25,7 +25,7 @@ from qawl.eval.names import (
 )
 from qawl.schema import Document, Entity, Quote, Span, load_documents
 
-SHARED = Path("/work/shared")
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 SEED = SHARED / "seed-article.gold.jsonl"
 DEV = SHARED / "dev" / "dev.gold.jsonl"
 

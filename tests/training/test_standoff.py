@@ -16,12 +16,22 @@ def corpus(tmp_path, text=TEXT):
 
 
 def annotated():
-    return Document.from_json({
-        "id": "n1", "text": TEXT,
-        "entities": [{"id": "E1", "name": "الوزير"}],
-        "quotes": [{"content": [15, 26], "kind": "indirect", "cue": [0, 4], "speaker": [5, 11],
-                    "entity": "E1"}],
-    })
+    return Document.from_json(
+        {
+            "id": "n1",
+            "text": TEXT,
+            "entities": [{"id": "E1", "name": "الوزير"}],
+            "quotes": [
+                {
+                    "content": [15, 26],
+                    "kind": "indirect",
+                    "cue": [0, 4],
+                    "speaker": [5, 11],
+                    "entity": "E1",
+                }
+            ],
+        }
+    )
 
 
 def test_round_trip_through_standoff_keeps_no_text(tmp_path):

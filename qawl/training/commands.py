@@ -1,0 +1,113 @@
+"""CLI verbs of training: ``qawl train`` and ``qawl data build``.
+
+The main CLI calls ``register(subparsers)``; each verb sets ``func`` to a
+function taking the parsed ``argparse.Namespace`` and returning an exit code.
+
+    qawl train CONFIG.json [--key value ...]      (CONFIG "-": the defaults)
+    qawl data build OUT [--config CONFIG.json] [--measure-filter] [--key value ...]
+
+``--key value`` pairs are TrainConfig fields (``--max_steps 800``,
+``--silver_articles 500``); see ``qawl.training.config``. They are collected
+with ``argparse.REMAINDER``, so ``--config`` and ``--measure-filter`` are read
+from that remainder too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    train = subparsers.add_parser(
+        "train",
+        help="fine-tune the quote tagger",
+        description="Fine-tune the quote tagger. Settings: a JSON file of TrainConfig "
+        "fields, then --key value overrides (e.g. --max_steps 800 --resume).",
+    )
+    train.add_argument("config", help="JSON file of TrainConfig settings ('-': defaults)")
+    train.add_argument("overrides", nargs=argparse.REMAINDER, help="--key value ...")
+    train.set_defaults(func=run_train)
+
+    data = subparsers.add_parser("data", help="training data")
+    verbs = data.add_subparsers(dest="data_command", required=True)
+    build = verbs.add_parser(
+        "build",
+        help="build the article dataset (gold + augmentation + silver), seeded",
+        description="Write the training articles as an Arrow DatasetDict (train, heldout).",
+    )
+    build.add_argument("out", help="output directory")
+    build.add_argument(
+        "overrides",
+        nargs=argparse.REMAINDER,
+        help="[--config CONFIG.json] [--measure-filter] (rules + silver filter scored on "
+        "the gold articles) [--key value ...] (TrainConfig fields)",
+    )
+    build.set_defaults(func=run_data_build)
+
+
+def _overrides(args: argparse.Namespace) -> list[str]:
+    rest = list(args.overrides or [])
+    if rest and rest[0] == "--":
+        rest = rest[1:]
+    return rest
+
+
+def _pop_flag(args: list[str], flag: str) -> bool:
+    if flag in args:
+        args.remove(flag)
+        return True
+    return False
+
+
+def _pop_value(args: list[str], key: str) -> str | None:
+    if key in args:
+        i = args.index(key)
+        if i + 1 >= len(args):
+            raise SystemExit(f"{key} needs a value")
+        value = args[i + 1]
+        del args[i : i + 2]
+        return value
+    return None
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from qawl.training.config import TrainConfig
+    from qawl.training.train import train
+
+    config = None if args.config == "-" else args.config
+    cfg = TrainConfig.load(config, _overrides(args))
+    train(cfg)
+    return 0
+
+
+def run_data_build(args: argparse.Namespace) -> int:
+    from qawl.training.config import TrainConfig
+    from qawl.training.data import build_articles, filter_precision, load_gold, save_articles
+
+    rest = _overrides(args)
+    measure = _pop_flag(rest, "--measure-filter") or _pop_flag(rest, "--measure_filter")
+    config = _pop_value(rest, "--config")
+    cfg = TrainConfig.load(config, rest)
+    data = build_articles(
+        cfg.train_files,
+        heldout_folds=cfg.heldout_folds,
+        heldout_fold=cfg.heldout_fold,
+        augment_copies=cfg.augment_copies,
+        silver_files=cfg.silver_files,
+        silver_articles=cfg.silver_articles,
+        exclude_files=cfg.exclude_files,
+        seed=cfg.seed,
+        corpora_dir=cfg.corpora_dir,
+    )
+    info: dict = {"config": cfg.to_json(), "rows": {k: len(v) for k, v in data.items()}}
+    if measure:
+        gold = load_gold(cfg.train_files, cfg.corpora_dir)
+        info["silver_filter_on_gold"] = filter_precision(gold)
+        log.info("silver filter on gold: %s", info["silver_filter_on_gold"])
+    save_articles(data, Path(args.out), info)
+    log.info("wrote %s: %s", args.out, info["rows"])
+    return 0
