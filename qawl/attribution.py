@@ -128,8 +128,14 @@ def _match(entities: list[_Entity], mention: str) -> _Entity | None:
     key = mention_key(mention)
     if not key:  # titles only (`المسؤول`, `الوزير`): the same words name the same source
         words = name_tokens(mention)
-        return next((e for e in reversed(entities)
-                     if any(name_tokens(m.text) == words for m in e.mentions)), None)
+        return next(
+            (
+                e
+                for e in reversed(entities)
+                if any(name_tokens(m.text) == words for m in e.mentions)
+            ),
+            None,
+        )
     if _is_anaphor(mention):  # `ذات المصدر`, `المصادر`: the last source so described
         for entity in reversed(entities):
             if key <= entity.keys():
@@ -252,8 +258,10 @@ def _verb_subject_before(text: str, cue: Span | None) -> Span | None:
         between = words[index + 1 :]
         gap = text[end : cue.start]
         stops = word_list("boundaries.txt") | word_list("complementisers.txt")
-        if not between or any(ch in gap for ch in ".!?؟:،,\n«»\"") or any(
-            w[2] in stops for w in between
+        if (
+            not between
+            or any(ch in gap for ch in '.!?؟:،,\n«»"')
+            or any(w[2] in stops for w in between)
         ):
             return None
         return Span.of(text, between[0][0], between[-1][1])
@@ -334,12 +342,13 @@ def _person_name(mention: str) -> str:
     its titles; empty when it has none or names a body."""
     if _is_org(mention):
         return ""
-    parts = [[w.strip("\"«»“”.:()") for w in part.split()] for part in re.split(r"[،,]", mention)]
+    parts = [[w.strip('"«»“”.:()') for w in part.split()] for part in re.split(r"[،,]", mention)]
     parts = [[w for w in part if w] for part in parts]
     parts = [part for part in parts if part]
     runs = [_last_proper_run(part) for part in parts]
-    whole = [run for part, run in zip(parts, runs, strict=True)
-             if run and len(run.split()) == len(part)]
+    whole = [
+        run for part, run in zip(parts, runs, strict=True) if run and len(run.split()) == len(part)
+    ]
     if whole:  # a part that is all name: the name itself or its apposition
         return whole[-1]
     return next((run for run in runs if run), "")
@@ -417,8 +426,9 @@ def _without_preposition(mention: str) -> str:
     norm = fold(first)
     if norm.startswith("لل") and len(norm) > 4:
         first = "ال" + first[2:]
-    elif norm[:1] == "ل" and (norm[1:] in _ORG_HEADS or norm[1:] in _GENERIC
-                              or norm[1:] in word_list("titles.txt")):
+    elif norm[:1] == "ل" and (
+        norm[1:] in _ORG_HEADS or norm[1:] in _GENERIC or norm[1:] in word_list("titles.txt")
+    ):
         first = first[1:]
     return f"{first} {rest}".strip()
 
@@ -477,7 +487,7 @@ def _noun_phrase(text: str, start: int) -> str:
     words = []
     for match in re.finditer(r"\S+", text[start : start + 100]):
         word = match.group()
-        core = word.rstrip("،,.:\"»”")
+        core = word.rstrip('،,.:"»”')
         if words and fold(core) in word_list("boundaries.txt"):
             break
         words.append(core)

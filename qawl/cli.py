@@ -76,7 +76,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     n_docs = n_quotes = 0
     try:
         docs = extract_documents(articles, extractor, args.batch_size)
-        for doc in tqdm(docs, desc="extract", unit="article", disable=args.quiet or not sys.stderr.isatty()):
+        for doc in tqdm(
+            docs, desc="extract", unit="article", disable=args.quiet or not sys.stderr.isatty()
+        ):
             if args.min_score is not None:
                 doc.quotes = [q for q in doc.quotes if q.score is None or q.score >= args.min_score]
             if args.format == "text":
@@ -140,10 +142,14 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     extract.add_argument("--format", choices=("jsonl", "text"), default="jsonl")
     extract.add_argument("--encoding", default="utf-8", help="input encoding, e.g. cp1256")
-    extract.add_argument("--skip-invalid", action="store_true",
-                         help="go on past malformed JSONL lines, saying what was skipped")
-    extract.add_argument("--min-score", type=float, default=None,
-                         help="drop quotes whose score is below this")
+    extract.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="go on past malformed JSONL lines, saying what was skipped",
+    )
+    extract.add_argument(
+        "--min-score", type=float, default=None, help="drop quotes whose score is below this"
+    )
     extract.add_argument("--batch-size", type=int, default=8)
     extract.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
     extract.set_defaults(func=cmd_extract)
@@ -155,8 +161,12 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--model", help="model directory or 'rules' to predict with")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     evaluate.add_argument("--errors", help="write an error report (JSONL) here")
-    evaluate.add_argument("--bootstrap", type=int, default=1000,
-                          help="bootstrap resamples for the e2e F1 interval (0: none)")
+    evaluate.add_argument(
+        "--bootstrap",
+        type=int,
+        default=1000,
+        help="bootstrap resamples for the e2e F1 interval (0: none)",
+    )
     evaluate.add_argument("--batch-size", type=int, default=8)
     evaluate.set_defaults(func=cmd_evaluate)
 

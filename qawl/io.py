@@ -134,7 +134,9 @@ def read_articles(
         yield from _read_path(path, encoding, skip_invalid, report)
 
 
-def _read_path(path: str, encoding: str, skip_invalid: bool, report: ReadReport) -> Iterator[Article]:
+def _read_path(
+    path: str, encoding: str, skip_invalid: bool, report: ReadReport
+) -> Iterator[Article]:
     if not os.path.isfile(path):
         raise InputError(f"{path}: no such file")
     if path.endswith((".jsonl", ".json", ".jsonl.gz")):

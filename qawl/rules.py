@@ -24,12 +24,59 @@ MIN_QUOTED_WORDS = 3  # fewer quoted words after a nominal are a name or a term
 _TRIM = " \t\n.,،؛;:!?؟…-–—"
 _QUOTE_MARKS = "«»“”‹›„\"'‘’"
 # Nouns after a source preposition that refer back to the speaker's words.
-_SELF_REFERENCE = frozenset({"قوله", "قولها", "قولهم", "تعبيره", "تعبيرها", "تعبيرهم",
-                             "وصفه", "وصفها", "روايته", "روايتها", "تقديره", "تقديرها"})
-_UNNAMED = frozenset({"مصدر", "مصادر", "مسؤول", "مسؤولون", "مسوول", "مسوولون", "مسؤولين",
-                      "مسوولين", "متحدث", "مراسل", "شهود", "سكان", "خبراء", "مسعفون"})
-_TIME_WORDS = frozenset({"اليوم", "امس", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس",
-                         "الجمعه", "السبت", "مساء", "صباح", "ليله", "يوم", "ايضا", "كذلك"})
+_SELF_REFERENCE = frozenset(
+    {
+        "قوله",
+        "قولها",
+        "قولهم",
+        "تعبيره",
+        "تعبيرها",
+        "تعبيرهم",
+        "وصفه",
+        "وصفها",
+        "روايته",
+        "روايتها",
+        "تقديره",
+        "تقديرها",
+    }
+)
+_UNNAMED = frozenset(
+    {
+        "مصدر",
+        "مصادر",
+        "مسؤول",
+        "مسؤولون",
+        "مسوول",
+        "مسوولون",
+        "مسؤولين",
+        "مسوولين",
+        "متحدث",
+        "مراسل",
+        "شهود",
+        "سكان",
+        "خبراء",
+        "مسعفون",
+    }
+)
+_TIME_WORDS = frozenset(
+    {
+        "اليوم",
+        "امس",
+        "الاحد",
+        "الاثنين",
+        "الثلاثاء",
+        "الاربعاء",
+        "الخميس",
+        "الجمعه",
+        "السبت",
+        "مساء",
+        "صباح",
+        "ليله",
+        "يوم",
+        "ايضا",
+        "كذلك",
+    }
+)
 _DESCRIBE = frozenset({"وصف", "اعتبر"})  # `وصفه بـ"..."`: the quoted word is direct
 
 
@@ -156,9 +203,7 @@ class RuleExtractor:
             cue = _cue_of(tok)
             if cue is None:
                 continue
-            quote = (
-                _source_quote(doc, i, found) if cue.pos == "source" else _cue_quote(doc, i, cue)
-            )
+            quote = _source_quote(doc, i, found) if cue.pos == "source" else _cue_quote(doc, i, cue)
             if quote is not None and (quote.content, quote.cue) not in seen:
                 seen.add((quote.content, quote.cue))
                 found.append(quote)
@@ -179,7 +224,8 @@ def _cue_quote(doc: _Doc, i: int, cue: Cue) -> Quote | None:
     # `وصف المحادثات بأنها`: after a verb of describing, a plain noun is the object.
     in_speaker = cue.pos in ("verb", "noun") and (
         cue.lemma not in _DESCRIBE or doc.toks[i + 1].norm in word_list("titles.txt")
-        if i + 1 < len(doc.toks) else False
+        if i + 1 < len(doc.toks)
+        else False
     )
     for j in range(i + 1, min(i + 1 + MAX_GAP, len(doc.toks))):
         tok = doc.toks[j]
@@ -192,7 +238,9 @@ def _cue_quote(doc: _Doc, i: int, cue: Cue) -> Quote | None:
         pair = doc.pair_at(tok)
         if pair is not None:
             words = len(doc.text[pair.content_start : pair.content_end].split())
-            after_describe = cue.lemma in _DESCRIBE and j > 0 and doc.toks[j - 1].norm in ("ب", "بـ")
+            after_describe = (
+                cue.lemma in _DESCRIBE and j > 0 and doc.toks[j - 1].norm in ("ب", "بـ")
+            )
             if words >= MIN_QUOTED_WORDS or after_describe:
                 return _quote(doc, cue_tok, speaker, pair.content_start, pair.content_end, "direct")
             in_speaker = False
@@ -209,7 +257,12 @@ def _cue_quote(doc: _Doc, i: int, cue: Cue) -> Quote | None:
             continue
         if in_speaker and not _ends_speaker(tok, speaker) and len(speaker) < MAX_SPEAKER:
             speaker.append(tok)
-        elif in_speaker and len(speaker) == 1 and speaker[0].norm in _UNNAMED and tok.norm in ("في", "من"):
+        elif (
+            in_speaker
+            and len(speaker) == 1
+            and speaker[0].norm in _UNNAMED
+            and tok.norm in ("في", "من")
+        ):
             speaker.append(tok)  # `مصدر في الشرطة`: the phrase is the source's only name
         else:
             in_speaker = False
@@ -337,13 +390,21 @@ def _source_quote(doc: _Doc, i: int, found: list[Quote]) -> Quote | None:
         if k >= len(doc.toks):
             return None
         return _quote(doc, cue_tok, speaker, doc.toks[k].start, sent_end, "indirect")
-    previous = [q for q in found if sent_start <= q.content.start and q.content.end <= cue_tok.start]
-    if previous and not doc.text[previous[-1].content.end : cue_tok.start].strip(_TRIM + _QUOTE_MARKS):
+    previous = [
+        q for q in found if sent_start <= q.content.start and q.content.end <= cue_tok.start
+    ]
+    if previous and not doc.text[previous[-1].content.end : cue_tok.start].strip(
+        _TRIM + _QUOTE_MARKS
+    ):
         if self_reference:  # `"..." حسب قوله` restates the quote's own source
             return None
         last = previous[-1]
-        return Quote(last.content, last.kind, Span.of(doc.text, cue_tok.start, cue_tok.end),
-                     _speaker_span(doc, speaker))
+        return Quote(
+            last.content,
+            last.kind,
+            Span.of(doc.text, cue_tok.start, cue_tok.end),
+            _speaker_span(doc, speaker),
+        )
     closing = cue_tok.start
     pair = _pair_ending_before(doc, closing)
     if pair is not None:
@@ -387,9 +448,11 @@ def _source_speaker(doc: _Doc, j: int, sent_end: int) -> tuple[list[Token], int]
     while j < len(toks) and toks[j].start < sent_end and len(speaker) < MAX_SPEAKER:
         if _ends_speaker(toks[j], speaker) and toks[j].norm != "عن":
             break
-        if (_is_boundary(toks[j]) and toks[j].norm not in ("عن",)) or _is_complementiser(
-            toks[j]
-        ) or toks[j].norm in ("فقد", "فان", "فانه"):
+        if (
+            (_is_boundary(toks[j]) and toks[j].norm not in ("عن",))
+            or _is_complementiser(toks[j])
+            or toks[j].norm in ("فقد", "فان", "فانه")
+        ):
             break
         speaker.append(toks[j])
         j += 1

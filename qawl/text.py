@@ -22,8 +22,8 @@ MARK_PAIRS: dict[str, str] = {
     '"': '"',
 }
 OPEN_MARKS = frozenset(MARK_PAIRS)
-CLOSE_MARKS = frozenset("»”›“\"")
-QUOTE_CHARS = frozenset("«»“”‹›„\"")
+CLOSE_MARKS = frozenset('»”›“"')
+QUOTE_CHARS = frozenset('«»“”‹›„"')
 
 _DIACRITICS = re.compile("[\u064b-\u0652\u0670\u0640]")  # harakat, dagger alef, tatweel
 _FOLD_TABLE = str.maketrans(
@@ -78,8 +78,11 @@ def _straight_role(text: str, i: int) -> str:
     neighbours: openers touch the next word, closers touch the previous one."""
     before = text[i - 1] if i > 0 else " "
     after = text[i + 1] if i + 1 < len(text) else " "
-    left_open = before.isspace() or before in "(:[،,؛—-" or before in "بلوك" and (
-        i < 2 or text[i - 2].isspace()
+    left_open = (
+        before.isspace()
+        or before in "(:[،,؛—-"
+        or before in "بلوك"
+        and (i < 2 or text[i - 2].isspace())
     )
     right_closed = after.isspace() or after in ".,،؛;:!?؟)]…-—"
     if left_open and not after.isspace():

@@ -23,8 +23,7 @@ def test_name_led_mention_names_by_its_first_run():
 
 def test_title_then_surname_group_into_one_entity():
     doc = rules(
-        "وقال وزير النقل كريم العابد إن الطريق سيفتح قريبا. "
-        "وأكد العابد أن الأشغال ستنتهي في الصيف."
+        "وقال وزير النقل كريم العابد إن الطريق سيفتح قريبا. وأكد العابد أن الأشغال ستنتهي في الصيف."
     )
     assert len(doc.entities) == 1
     assert names(doc) == ["كريم العابد", "كريم العابد"]
@@ -48,7 +47,7 @@ def test_feminine_cue_skips_the_male_source():
 def test_participle_after_named_speaker_goes_to_that_speaker():
     doc = rules(
         "وقال المدرب سعيد المالكي إن الفريق جاهز. "
-        "وأردف اللاعب ياسين الطاهر قائلا: \"سنلعب من أجل الجمهور\"."
+        'وأردف اللاعب ياسين الطاهر قائلا: "سنلعب من أجل الجمهور".'
     )
     assert names(doc)[-1] == "ياسين الطاهر"
 
@@ -71,9 +70,6 @@ def test_statement_is_named_by_its_issuer():
 
 
 def test_same_source_anaphor_joins_the_earlier_source():
-    doc = rules(
-        "وقال مصدر أمني إن الدورية أوقفت المشتبه به. "
-        "وأفاد ذات المصدر بأن التحقيق متواصل."
-    )
+    doc = rules("وقال مصدر أمني إن الدورية أوقفت المشتبه به. وأفاد ذات المصدر بأن التحقيق متواصل.")
     assert len(doc.entities) == 1
     assert names(doc) == ["مصدر أمني", "مصدر أمني"]

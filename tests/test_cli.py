@@ -28,7 +28,9 @@ def test_extract_example_article_as_jsonl(capsys):
 
 
 def test_extract_text_format(capsys):
-    code, out, _ = run(capsys, "extract", str(EXAMPLE), "--model", "rules", "--format", "text", "-q")
+    code, out, _ = run(
+        capsys, "extract", str(EXAMPLE), "--model", "rules", "--format", "text", "-q"
+    )
     assert code == 0 and out.startswith("# article\n") and "ليلى بن عمر: " in out
 
 
@@ -52,11 +54,21 @@ def test_extract_carries_input_fields(capsys, tmp_path):
 
 def test_evaluate_prediction_file_json(capsys, tmp_path):
     gold = shared_file("seed-article.gold.jsonl")
-    code, out, _ = run(capsys, "evaluate", str(gold), "--pred", str(gold), "--json", "--bootstrap", "0")
+    code, out, _ = run(
+        capsys, "evaluate", str(gold), "--pred", str(gold), "--json", "--bootstrap", "0"
+    )
     metrics = json.loads(out)
     assert code == 0 and metrics["e2e_f1"] == 1.0 and metrics["soft_f1"] == 1.0
-    for key in ("e2e_p", "e2e_r", "exact_f1", "token_f1", "attribution_acc", "kind_acc",
-                "cue_acc", "speaker_span_acc"):
+    for key in (
+        "e2e_p",
+        "e2e_r",
+        "exact_f1",
+        "token_f1",
+        "attribution_acc",
+        "kind_acc",
+        "cue_acc",
+        "speaker_span_acc",
+    ):
         assert key in metrics
 
 
@@ -72,7 +84,9 @@ def test_evaluate_rules_writes_error_report(capsys, tmp_path):
 def test_evaluate_unknown_prediction_id_is_an_error(capsys, tmp_path):
     gold = shared_file("seed-article.gold.jsonl")
     pred = tmp_path / "pred.jsonl"
-    pred.write_text('{"id": "other", "text": "x", "entities": [], "quotes": []}\n', encoding="utf-8")
+    pred.write_text(
+        '{"id": "other", "text": "x", "entities": [], "quotes": []}\n', encoding="utf-8"
+    )
     code, _, err = run(capsys, "evaluate", str(gold), "--pred", str(pred))
     assert code == 2 and "other" in err
 

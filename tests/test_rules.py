@@ -31,7 +31,11 @@ def test_direct_quote_with_cue_and_speaker():
     doc = rules('وقال وزير الصحة أحمد سالم: "سنفتح مستشفى جديدا في المدينة".')
     q = only(doc)
     assert (q.kind, q.content.text, q.cue.text, q.speaker.text) == (
-        "direct", "سنفتح مستشفى جديدا في المدينة", "وقال", "وزير الصحة أحمد سالم")
+        "direct",
+        "سنفتح مستشفى جديدا في المدينة",
+        "وقال",
+        "وزير الصحة أحمد سالم",
+    )
     assert doc.entity(q.entity).name == "أحمد سالم"
 
 
@@ -48,7 +52,10 @@ def test_mixed_quote_keeps_marks():
 
 def test_indirect_stops_before_participle_cue():
     doc = rules("وقال المتحدث إن الاجتماع كان مثمرا، مضيفا أن اللقاء القادم سيكون في الربيع.")
-    assert [q.content.text for q in doc.quotes] == ["الاجتماع كان مثمرا", "اللقاء القادم سيكون في الربيع"]
+    assert [q.content.text for q in doc.quotes] == [
+        "الاجتماع كان مثمرا",
+        "اللقاء القادم سيكون في الربيع",
+    ]
     assert doc.quotes[1].speaker is None
     assert doc.quotes[0].entity == doc.quotes[1].entity
 
@@ -56,7 +63,10 @@ def test_indirect_stops_before_participle_cue():
 def test_source_after_content():
     q = only(rules("ارتفع عدد الضحايا إلى عشرة، بحسب ما أعلنت وزارة الداخلية."))
     assert (q.content.text, q.cue.text, q.speaker.text) == (
-        "ارتفع عدد الضحايا إلى عشرة", "بحسب", "وزارة الداخلية")
+        "ارتفع عدد الضحايا إلى عشرة",
+        "بحسب",
+        "وزارة الداخلية",
+    )
 
 
 def test_scare_quotes_and_nominal_objects_are_not_quotes():
@@ -73,8 +83,17 @@ def test_implicit_speaker_resolves_to_last_source():
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   \n\n", "This text has no Arabic at all.", "« » “ ” \" ‹", 'قال: "', "\x00\x07قال\x1b إن",
-     'وقال "بلا إغلاق. وقال «آخر', "»»» «««", "وقال إن"],
+    [
+        "",
+        "   \n\n",
+        "This text has no Arabic at all.",
+        '« » “ ” " ‹',
+        'قال: "',
+        "\x00\x07قال\x1b إن",
+        'وقال "بلا إغلاق. وقال «آخر',
+        "»»» «««",
+        "وقال إن",
+    ],
 )
 def test_bad_input_never_raises_and_spans_are_exact(text):
     doc = rules(text, "x")

@@ -14,7 +14,13 @@ def record(**overrides):
         "text": TEXT,
         "entities": [{"id": "E1", "name": "الوزير"}],
         "quotes": [
-            {"content": [15, 26], "kind": "indirect", "cue": [0, 4], "speaker": [5, 11], "entity": "E1"}
+            {
+                "content": [15, 26],
+                "kind": "indirect",
+                "cue": [0, 4],
+                "speaker": [5, 11],
+                "entity": "E1",
+            }
         ],
     }
     base.update(overrides)

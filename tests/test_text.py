@@ -37,7 +37,11 @@ def test_stray_closing_mark_is_ignored():
 def test_sentences_keep_offsets_and_protect_quotes():
     text = 'قال: "جملة أولى. جملة ثانية". ثم انتهى.\nفقرة جديدة'
     spans = sentences(text)
-    assert [text[s:e] for s, e in spans] == ['قال: "جملة أولى. جملة ثانية".', "ثم انتهى.", "فقرة جديدة"]
+    assert [text[s:e] for s, e in spans] == [
+        'قال: "جملة أولى. جملة ثانية".',
+        "ثم انتهى.",
+        "فقرة جديدة",
+    ]
 
 
 def test_paragraphs_keep_line_endings_outside():

@@ -36,14 +36,29 @@ def word_list(name: str) -> frozenset[str]:
 
 
 # Suffix tables: (suffix, gender, number). The masculine singular is the bare stem.
-_PERFECT = [("", "m", "sg"), ("ت", "f", "sg"), ("ا", "m", "du"), ("تا", "f", "du"),
-            ("وا", "m", "pl"), ("ن", "f", "pl"), ("ه", "m", "sg"), ("ها", "m", "sg"),
-            ("ته", "f", "sg"), ("تها", "f", "sg")]
+_PERFECT = [
+    ("", "m", "sg"),
+    ("ت", "f", "sg"),
+    ("ا", "m", "du"),
+    ("تا", "f", "du"),
+    ("وا", "m", "pl"),
+    ("ن", "f", "pl"),
+    ("ه", "m", "sg"),
+    ("ها", "m", "sg"),
+    ("ته", "f", "sg"),
+    ("تها", "f", "sg"),
+]
 _IMPERFECT = [("", "m", "sg"), ("ون", "m", "pl"), ("ان", "m", "du")]
-_PARTICIPLE = [("", "m", "sg"), ("ا", "m", "sg"), ("ه", "f", "sg"), ("ين", "m", "pl"),
-               ("ات", "f", "pl"), ("تين", "f", "du"), ("يه", "f", "sg")]
-_NOUN = [("", "?", "?"), ("ه", "m", "sg"), ("ها", "f", "sg"), ("هم", "m", "pl"),
-         ("هما", "m", "du")]
+_PARTICIPLE = [
+    ("", "m", "sg"),
+    ("ا", "m", "sg"),
+    ("ه", "f", "sg"),
+    ("ين", "m", "pl"),
+    ("ات", "f", "pl"),
+    ("تين", "f", "du"),
+    ("يه", "f", "sg"),
+]
+_NOUN = [("", "?", "?"), ("ه", "m", "sg"), ("ها", "f", "sg"), ("هم", "m", "pl"), ("هما", "m", "du")]
 
 
 def _expand(stem: str, table: list[tuple[str, str, str]], pos: str, lemma: str):

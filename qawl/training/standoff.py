@@ -41,7 +41,9 @@ def corpus_texts(corpora_dir: str | Path, wanted: dict[str, set[str]]) -> dict[s
     for name, ids in wanted.items():
         path = Path(corpora_dir) / name
         if not path.is_file():
-            raise FileNotFoundError(f"corpus file {path} is missing (stand-off annotations need it)")
+            raise FileNotFoundError(
+                f"corpus file {path} is missing (stand-off annotations need it)"
+            )
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             for line in handle:
                 record = json.loads(line)
@@ -65,7 +67,9 @@ def join_standoff(paths: Iterable[str | Path], corpora_dir: str | Path) -> list[
             raise RecordError(where, f"article {record['id']!r} is not in {record['corpus']}")
         digest = record.pop("text_sha1", None)
         if digest and hashlib.sha1(text.encode("utf-8")).hexdigest() != digest:
-            raise RecordError(where, f"article {record['id']!r}: corpus text differs from the annotated one")
+            raise RecordError(
+                where, f"article {record['id']!r}: corpus text differs from the annotated one"
+            )
         record.pop("corpus")
         documents.append(Document.from_json({**record, "text": text}, where))
     return documents
