@@ -134,9 +134,11 @@ class QuoteExtractor:
 
     def _run(self, chunk: list[tuple[str, str]]) -> Iterator[Document]:
         from qawl.attribution import attribute
+        from qawl.eval.calibration import apply_calibration
 
         for (doc_id, text), quotes in zip(chunk, self.tag([t for _, t in chunk]), strict=True):
             quotes, entities = attribute(text, quotes)
+            apply_calibration(quotes, getattr(self.model, "calibration", None))
             yield Document(
                 id=doc_id,
                 text=text,

@@ -139,6 +139,7 @@ class QuoteTagger(nn.Module):
             "max_length": self.max_length,
             "stride": self.stride,
             "content_o_bias": self.content_o_bias,
+            "calibration": getattr(self, "calibration", None),
             "content_id2label": dict(enumerate(CONTENT_LABELS)),
             "cs_id2label": dict(enumerate(CS_LABELS)),
             "encoder": self.encoder.config.to_dict(),
@@ -199,6 +200,8 @@ class QuoteTagger(nn.Module):
             content_o_bias=float(config.get("content_o_bias", 0.0)),
         )
         model.load_tensors(load_file(str(path / WEIGHTS_NAME)))
+        # Weights of qawl.eval.calibration's score calibrator, fitted on held-out articles.
+        model.calibration = config.get("calibration")
         model.eval()
         return model
 
