@@ -24,6 +24,7 @@ from qawl.io import Article, InputError, ReadReport, format_text, read_articles
 from qawl.schema import Document, RecordError, load_documents
 
 log = logging.getLogger("qawl")
+_ANNOTATION_KEYS = ("entities", "quotes", "qawl_version", "extractor")
 
 
 def _extractor(spec: str | None):
@@ -46,7 +47,8 @@ def extract_documents(
     def flush() -> Iterator[Document]:
         pairs = [(a.id, a.text) for a in buffer]
         for article, doc in zip(buffer, extractor.pipe(pairs, batch_size=batch_size), strict=True):
-            doc.meta = dict(article.meta)
+            # An annotated input's own quotes are replaced, not carried through.
+            doc.meta = {k: v for k, v in article.meta.items() if k not in _ANNOTATION_KEYS}
             yield doc
         buffer.clear()
 
@@ -122,6 +124,32 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def annotated_or_extracted(args: argparse.Namespace) -> Iterator[Document]:
+    """Documents of the inputs: records that already hold ``quotes`` (gold or
+    predictions) are read as they are; plain articles are extracted."""
+    stdin = sys.stdin.buffer if not args.inputs or "-" in args.inputs else None
+    articles = list(read_articles(args.inputs, stdin, args.encoding, args.skip_invalid))
+    if articles and all("quotes" in a.meta for a in articles):
+        for article in articles:
+            record = {**article.meta, "id": article.id, "text": article.text}
+            yield Document.from_json(record, f"article {article.id}")
+        return
+    yield from extract_documents(iter(articles), _extractor(args.model), args.batch_size)
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from qawl.render import render_html
+
+    page = render_html(annotated_or_extracted(args))
+    out = _open_out(args.output)
+    try:
+        out.write(page)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qawl", description="Who said what in Arabic news: quotes, cues, speakers."
@@ -169,6 +197,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--batch-size", type=int, default=8)
     evaluate.set_defaults(func=cmd_evaluate)
+
+    render = verbs.add_parser("render", help="one right-to-left HTML page of the quotes")
+    render.add_argument(
+        "inputs",
+        nargs="*",
+        metavar="INPUT",
+        help="articles (.txt/.jsonl), or predictions/gold JSONL with quotes",
+    )
+    render.add_argument("-o", "--output", help="HTML file (default: stdout)")
+    render.add_argument("--model", default=None, help="model for articles without quotes")
+    render.add_argument("--encoding", default="utf-8")
+    render.add_argument("--skip-invalid", action="store_true")
+    render.add_argument("--batch-size", type=int, default=8)
+    render.set_defaults(func=cmd_render)
 
     _register_optional(verbs, "qawl.model.commands")
     _register_optional(verbs, "qawl.training.commands")

@@ -73,7 +73,7 @@ def parse_record(line: str, where: str) -> Article:
     doc_id = record.get("id")
     if doc_id is None or isinstance(doc_id, bool) or not isinstance(doc_id, str | int):
         raise InputError(f"{where}: field 'id' is missing or not a string")
-    meta = {k: v for k, v in record.items() if k not in ("id", "text", "entities", "quotes")}
+    meta = {k: v for k, v in record.items() if k not in ("id", "text")}
     return Article(str(doc_id), text, meta)
 
 

@@ -101,3 +101,19 @@ def test_version(capsys, argv):
     with pytest.raises(SystemExit) as exit_info:
         main(argv)
     assert exit_info.value.code == 0 and "qawl" in capsys.readouterr().out
+
+
+def test_render_example_article_page(capsys, tmp_path):
+    out = tmp_path / "page.html"
+    code, _, _ = run(capsys, "render", str(EXAMPLE), "--model", "rules", "-o", str(out))
+    page = out.read_text(encoding="utf-8")
+    assert code == 0 and 'dir="rtl"' in page and "http" not in page
+    assert page.count('class="q"') >= 5 and "سامي الحداد (3)" in page
+
+
+def test_render_reads_annotated_records_as_they_are(capsys, tmp_path):
+    gold = shared_file("seed-article.gold.jsonl")
+    out = tmp_path / "seed.html"
+    code, _, _ = run(capsys, "render", str(gold), "-o", str(out))
+    page = out.read_text(encoding="utf-8")
+    assert code == 0 and "32 اقتباس" in page and "سيرغي لافروف" in page
