@@ -144,7 +144,11 @@ def _ends_speaker(tok: Token, speaker: list[Token]) -> bool:
     norm = tok.norm
     if norm.startswith("و") and len(norm) >= 3 and _is_name_word(speaker[-1]):
         return True  # `أكد تيلرسون وقوف بلاده`: after a name, a و-word is the object
-    return norm.startswith("بال") or (norm.startswith("ل") and not norm.startswith("لا"))
+    # `للضباط`, `بالقول`; a bare ل-word ends it only when it names a body or a
+    # title (`لوزارة`), so that names such as `ليلى` or `لافروف` still count.
+    return norm.startswith(("لل", "بال")) or (
+        norm.startswith("ل") and (norm[1:] in _NOT_NAMES or norm[1:] in word_list("titles.txt"))
+    )
 
 
 # Heads that take a definite complement (`وزارة الدفاع`, `مصدر ... `): not names.
@@ -158,7 +162,8 @@ _NOT_NAMES = frozenset(
 def _is_name_word(tok: Token) -> bool:
     return (
         not tok.norm.startswith("ال")
-        and tok.norm[:1] not in "لب"
+        and tok.norm not in _NOT_NAMES
+        and not tok.norm.startswith(("لل", "بال"))
         and tok.norm not in word_list("titles.txt")
         and any(ch.isalpha() for ch in tok.text)
     )

@@ -1,9 +1,10 @@
 """Fit a model's score calibrator on held-out annotated articles.
 
-    python -m qawl.model.calibrate MODEL_DIR --gold HELDOUT.jsonl [--report DEV.jsonl] [--write]
+    python -m qawl.model.calibrate MODEL_DIR (--config TRAIN.json | --gold HELDOUT.jsonl)
+                                   [--report DEV.jsonl] [--write]
 
-The held-out articles must not have been trained on (the training run's
-held-out fold); ``--report`` only measures, it never fits.
+The articles fitted on must not have been trained on: ``--config`` rebuilds the
+training run's held-out fold from its config; ``--report`` only measures.
 """
 
 from __future__ import annotations
@@ -24,6 +25,16 @@ from qawl.extractor import QuoteExtractor
 from qawl.schema import Document, load_documents
 
 log = logging.getLogger(__name__)
+
+
+def heldout_fold(config_path: str) -> list[Document]:
+    """The held-out fold of a training config's annotated articles."""
+    from qawl.training.config import TrainConfig
+    from qawl.training.data import load_gold, split_heldout
+
+    cfg = TrainConfig.load(config_path)
+    gold = load_gold(cfg.train_files, cfg.corpora_dir)
+    return split_heldout(gold, cfg.heldout_folds, cfg.heldout_fold)[1]
 
 
 def predict(extractor: QuoteExtractor, gold: list[Document]) -> list[Document]:
@@ -48,12 +59,17 @@ def calibrate(model_dir: str, gold: list[Document], report: list[Document] | Non
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model_dir")
-    parser.add_argument("--gold", nargs="+", required=True, help="held-out annotated JSONL")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--gold", nargs="+", help="held-out annotated JSONL")
+    source.add_argument("--config", help="training config: fit on its held-out fold")
     parser.add_argument("--report", help="annotated JSONL to measure calibration on (no fitting)")
     parser.add_argument("--write", action="store_true", help="store the weights in config.json")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO)
-    gold = [d for path in args.gold for d in load_documents(path)]
+    if args.config:
+        gold = heldout_fold(args.config)
+    else:
+        gold = [d for path in args.gold for d in load_documents(path)]
     report = load_documents(args.report) if args.report else None
     result = calibrate(args.model_dir, gold, report)
     for name in ("raw", "calibrated", "report"):
