@@ -290,12 +290,15 @@ def _finalise(
         if id(entity) not in used:
             continue
         ids[id(entity)] = f"E{len(entities) + 1}"
+        # No mention at all: the article never names the source of an implicit quote.
+        name = entity_name(entity.mentions, text) if entity.mentions else "مصدر غير محدد"
+        kind = _entity_type(entity, name)
         entities.append(
             Entity(
                 id=ids[id(entity)],
-                name=entity_name(entity.mentions, text) if entity.mentions else "مصدر غير محدد",
-                type=_entity_type(entity),
-                gender=_gender_label(entity),
+                name=name,
+                type=kind,
+                gender=_gender_label(entity) if kind == "person" else None,
                 mentions=sorted(set(entity.mentions)),
             )
         )
@@ -304,9 +307,26 @@ def _finalise(
     return quotes, entities
 
 
-def _entity_type(entity: _Entity) -> str:
+_GROUP_HEADS = frozenset(
+    fold(w)
+    for w in ("خبراء", "سكان", "ناشطون", "ناشطين", "محللون", "محللين", "مسؤولون", "مسؤولين",
+              "شهود", "مسعفون", "مواطنون", "متظاهرون", "المتظاهرون", "نشطاء", "الخبراء", "السكان")
+)  # fmt: skip
+_UNNAMED_HEADS = frozenset(fold(w) for w in ("مصدر", "مصادر", "المصدر", "المصادر", "مسؤول"))
+
+
+def _entity_type(entity: _Entity, name: str) -> str:
+    """person, organisation, group (`خبراء`), document (`تقرير`), or an unnamed
+    source (`مصدر أمني`), from the head words of its name and mentions."""
     if not entity.mentions:
         return "unnamed"
+    heads = {_head(m.text) for m in entity.mentions}
+    if _head(name) in word_list("documents.txt"):  # no issuer was found for it
+        return "document"
+    if heads <= _UNNAMED_HEADS:
+        return "unnamed"
+    if heads & _GROUP_HEADS:
+        return "group"
     return "organisation" if entity.is_org else "person"
 
 

@@ -73,3 +73,18 @@ def test_same_source_anaphor_joins_the_earlier_source():
     doc = rules("وقال مصدر أمني إن الدورية أوقفت المشتبه به. وأفاد ذات المصدر بأن التحقيق متواصل.")
     assert len(doc.entities) == 1
     assert names(doc) == ["مصدر أمني", "مصدر أمني"]
+
+
+def test_entity_types_and_person_gender():
+    text = (
+        "وقال مصدر أمني إن الهجوم فشل. وأكد خبراء أن الأسعار سترتفع. "
+        "وذكر تقرير للأمم المتحدة أن الجوع يتفاقم. وقالت الوزيرة سلمى يوسف إن الخطة جاهزة. "
+        "وقالت الوزارة الجديدة إن التنفيذ سيبدأ غدا."
+    )
+    doc = RuleExtractor()(text)
+    found = {e.name: (e.type, e.gender) for e in doc.entities}
+    assert found["مصدر أمني"] == ("unnamed", None)
+    assert found["خبراء"] == ("group", None)
+    assert found["الأمم المتحدة"] == ("organisation", None)
+    assert found["سلمى يوسف"] == ("person", "female")
+    assert all(g is None for t, g in found.values() if t != "person")
