@@ -16,7 +16,7 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import IO
 
 from qawl import __version__
@@ -124,29 +124,69 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-def annotated_or_extracted(args: argparse.Namespace) -> Iterator[Document]:
-    """Documents of the inputs: records that already hold ``quotes`` (gold or
-    predictions) are read as they are; plain articles are extracted."""
-    stdin = sys.stdin.buffer if not args.inputs or "-" in args.inputs else None
-    articles = list(read_articles(args.inputs, stdin, args.encoding, args.skip_invalid))
-    if articles and all("quotes" in a.meta for a in articles):
-        for article in articles:
+def annotated_or_extracted(
+    articles: Iterable[Article], model: str | None, batch_size: int = 8
+) -> Iterator[Document]:
+    """Documents of the inputs, streamed in order: records that already hold
+    ``quotes`` (gold or predictions) are read as they are; plain articles are
+    extracted (the model is loaded only if one needs it)."""
+    extractor = None
+    pending: list[Article] = []
+
+    def flush() -> Iterator[Document]:
+        nonlocal extractor
+        if pending:
+            extractor = extractor or _extractor(model)
+            yield from extract_documents(iter(list(pending)), extractor, batch_size)
+            pending.clear()
+
+    for article in articles:
+        if "quotes" in article.meta:
+            yield from flush()
             record = {**article.meta, "id": article.id, "text": article.text}
             yield Document.from_json(record, f"article {article.id}")
-        return
-    yield from extract_documents(iter(articles), _extractor(args.model), args.batch_size)
+        else:
+            pending.append(article)
+            if len(pending) >= batch_size:
+                yield from flush()
+    yield from flush()
+
+
+def _articles(args: argparse.Namespace) -> Iterator[Article]:
+    stdin = sys.stdin.buffer if not args.inputs or "-" in args.inputs else None
+    return read_articles(args.inputs, stdin, args.encoding, args.skip_invalid)
 
 
 def cmd_render(args: argparse.Namespace) -> int:
     from qawl.render import render_html
 
-    page = render_html(annotated_or_extracted(args))
+    page = render_html(annotated_or_extracted(_articles(args), args.model, args.batch_size))
     out = _open_out(args.output)
     try:
         out.write(page)
     finally:
         if out is not sys.stdout:
             out.close()
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from qawl.report import build_report, write_report
+
+    started = time.perf_counter()
+    docs = annotated_or_extracted(_articles(args), args.model, args.batch_size)
+    quiet = args.quiet or not sys.stderr.isatty()
+    report = build_report(tqdm(docs, desc="report", unit="article", disable=quiet))
+    paths = write_report(report, args.output)
+    if not args.quiet:
+        print(
+            f"qawl: {report.articles} articles, {report.quotes} quotes, "
+            f"{len(report.speakers)} speakers, {time.perf_counter() - started:.1f} s -> "
+            + ", ".join(str(p) for p in paths),
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -211,6 +251,21 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--skip-invalid", action="store_true")
     render.add_argument("--batch-size", type=int, default=8)
     render.set_defaults(func=cmd_render)
+
+    report = verbs.add_parser("report", help="who said what across a corpus: CSV and HTML")
+    report.add_argument(
+        "inputs",
+        nargs="*",
+        metavar="INPUT",
+        help="articles JSONL (extracted on the fly) or predictions/gold JSONL",
+    )
+    report.add_argument("-o", "--output", default="qawl-report", help="output directory")
+    report.add_argument("--model", default=None, help="model for articles without quotes")
+    report.add_argument("--encoding", default="utf-8")
+    report.add_argument("--skip-invalid", action="store_true")
+    report.add_argument("--batch-size", type=int, default=8)
+    report.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+    report.set_defaults(func=cmd_report)
 
     _register_optional(verbs, "qawl.model.commands")
     _register_optional(verbs, "qawl.training.commands")

@@ -117,3 +117,10 @@ def test_render_reads_annotated_records_as_they_are(capsys, tmp_path):
     code, _, _ = run(capsys, "render", str(gold), "-o", str(out))
     page = out.read_text(encoding="utf-8")
     assert code == 0 and "32 اقتباس" in page and "سيرغي لافروف" in page
+
+
+def test_report_extracts_plain_articles(capsys, tmp_path):
+    code, _, err = run(capsys, "report", str(EXAMPLE), "--model", "rules", "-o", str(tmp_path))
+    table = (tmp_path / "speakers.csv").read_text(encoding="utf-8-sig")
+    assert code == 0 and "سامي الحداد,person,male,3" in table
+    assert "1 articles, 6 quotes" in err
