@@ -239,37 +239,33 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.set_defaults(func=cmd_evaluate)
 
     render = verbs.add_parser("render", help="one right-to-left HTML page of the quotes")
-    render.add_argument(
-        "inputs",
-        nargs="*",
-        metavar="INPUT",
-        help="articles (.txt/.jsonl), or predictions/gold JSONL with quotes",
-    )
+    _annotated_inputs(render)
     render.add_argument("-o", "--output", help="HTML file (default: stdout)")
-    render.add_argument("--model", default=None, help="model for articles without quotes")
-    render.add_argument("--encoding", default="utf-8")
-    render.add_argument("--skip-invalid", action="store_true")
-    render.add_argument("--batch-size", type=int, default=8)
     render.set_defaults(func=cmd_render)
 
     report = verbs.add_parser("report", help="who said what across a corpus: CSV and HTML")
-    report.add_argument(
-        "inputs",
-        nargs="*",
-        metavar="INPUT",
-        help="articles JSONL (extracted on the fly) or predictions/gold JSONL",
-    )
+    _annotated_inputs(report)
     report.add_argument("-o", "--output", default="qawl-report", help="output directory")
-    report.add_argument("--model", default=None, help="model for articles without quotes")
-    report.add_argument("--encoding", default="utf-8")
-    report.add_argument("--skip-invalid", action="store_true")
-    report.add_argument("--batch-size", type=int, default=8)
     report.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
     report.set_defaults(func=cmd_report)
 
     _register_optional(verbs, "qawl.model.commands")
     _register_optional(verbs, "qawl.training.commands")
     return parser
+
+
+def _annotated_inputs(parser: argparse.ArgumentParser) -> None:
+    """Inputs of the verbs that read predictions as they are and extract the rest."""
+    parser.add_argument(
+        "inputs",
+        nargs="*",
+        metavar="INPUT",
+        help="articles (.txt/.jsonl), or predictions/gold JSONL with quotes",
+    )
+    parser.add_argument("--model", default=None, help="model for articles without quotes")
+    parser.add_argument("--encoding", default="utf-8")
+    parser.add_argument("--skip-invalid", action="store_true")
+    parser.add_argument("--batch-size", type=int, default=8)
 
 
 def _register_optional(verbs: argparse._SubParsersAction, module: str) -> None:

@@ -86,23 +86,13 @@ def run_train(args: argparse.Namespace) -> int:
 
 def run_data_build(args: argparse.Namespace) -> int:
     from qawl.training.config import TrainConfig
-    from qawl.training.data import build_articles, filter_precision, load_gold, save_articles
+    from qawl.training.data import articles_from_config, filter_precision, load_gold, save_articles
 
     rest = _overrides(args)
     measure = _pop_flag(rest, "--measure-filter") or _pop_flag(rest, "--measure_filter")
     config = _pop_value(rest, "--config")
     cfg = TrainConfig.load(config, rest)
-    data = build_articles(
-        cfg.train_files,
-        heldout_folds=cfg.heldout_folds,
-        heldout_fold=cfg.heldout_fold,
-        augment_copies=cfg.augment_copies,
-        silver_files=cfg.silver_files,
-        silver_articles=cfg.silver_articles,
-        exclude_files=cfg.exclude_files,
-        seed=cfg.seed,
-        corpora_dir=cfg.corpora_dir,
-    )
+    data = articles_from_config(cfg)
     info: dict = {"config": cfg.to_json(), "rows": {k: len(v) for k, v in data.items()}}
     if measure:
         gold = load_gold(cfg.train_files, cfg.corpora_dir)

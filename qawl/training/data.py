@@ -332,3 +332,18 @@ def build_windows(articles: Dataset, tokenizer, max_length: int, stride: int) ->
 def save_articles(data: DatasetDict, out: str | Path, info: dict[str, Any]) -> None:
     data.save_to_disk(str(out))
     Path(out, "qawl_data.json").write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n")
+
+
+def articles_from_config(cfg) -> DatasetDict:
+    """:func:`build_articles` with a TrainConfig's settings."""
+    return build_articles(
+        cfg.train_files,
+        heldout_folds=cfg.heldout_folds,
+        heldout_fold=cfg.heldout_fold,
+        augment_copies=cfg.augment_copies,
+        silver_files=cfg.silver_files,
+        silver_articles=cfg.silver_articles,
+        exclude_files=cfg.exclude_files,
+        seed=cfg.seed,
+        corpora_dir=cfg.corpora_dir,
+    )

@@ -42,7 +42,13 @@ from qawl.model.windows import collate
 from qawl.schema import Document, load_documents
 from qawl.training.card import render_card
 from qawl.training.config import TrainConfig
-from qawl.training.data import ORIGINS, build_articles, build_windows, load_gold, save_articles
+from qawl.training.data import (
+    ORIGINS,
+    articles_from_config,
+    build_windows,
+    load_gold,
+    save_articles,
+)
 
 log = logging.getLogger(__name__)
 
@@ -80,17 +86,7 @@ def build_model(cfg: TrainConfig) -> tuple[QuoteTagger, Any]:
 def load_data(cfg: TrainConfig, out: Path) -> DatasetDict:
     if cfg.dataset:
         return load_from_disk(cfg.dataset)
-    data = build_articles(
-        cfg.train_files,
-        heldout_folds=cfg.heldout_folds,
-        heldout_fold=cfg.heldout_fold,
-        augment_copies=cfg.augment_copies,
-        silver_files=cfg.silver_files,
-        silver_articles=cfg.silver_articles,
-        exclude_files=cfg.exclude_files,
-        seed=cfg.seed,
-        corpora_dir=cfg.corpora_dir,
-    )
+    data = articles_from_config(cfg)
     save_articles(data, out / "data", {"config": cfg.to_json()})
     return data
 
