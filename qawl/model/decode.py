@@ -218,6 +218,13 @@ def _words_outside(text: str, start: int, end: int, inside: Sequence[MarkPair]) 
 # --------------------------------------------------------------- assembly
 
 
+def _paragraph_end(text: str, start: int, end: int) -> int:
+    """A predicted content span stops at its paragraph's end: windows of
+    repetitive text can run one quote into the next paragraph's."""
+    newline = text.find("\n", start, end)
+    return end if newline == -1 else newline
+
+
 class _Sentences:
     def __init__(self, text: str, pairs: Sequence[MarkPair]):
         self.bounds = sentences(text, list(pairs)) or [(0, len(text))]
@@ -241,7 +248,7 @@ def assemble(
     spk_spans = [s for s in spk_spans if s[1] > s[0]]
     built: list[tuple[int, int, str, float]] = []
     for c in sorted(contents, key=lambda c: c.start):
-        s, e = snap_words(text, c.start, c.end)
+        s, e = snap_words(text, c.start, _paragraph_end(text, c.start, c.end))
         kind, s, e = read_kind(text, s, e, c.tag, pairs)
         if e > s and any(_is_word(ch) for ch in text[s:e]):
             built.append((s, e, kind, c.score))
