@@ -95,6 +95,12 @@ def _is_anaphor(mention: str) -> bool:
     return len(words) == 1 and words[0].startswith("ال") and words[0][2:] in _GENERIC
 
 
+def _names_anyone(mention: str) -> bool:
+    """Whether a speaker span holds a word that can name a source."""
+    stop = word_list("boundaries.txt") | word_list("complementisers.txt")
+    return any(tok not in stop for tok in name_tokens(mention))
+
+
 def _head(mention: str) -> str:
     words = mention.split()
     return fold(words[0]) if words else ""
@@ -181,6 +187,9 @@ def _words(text: str, start: int, end: int):
 def attribute(text: str, quotes: list[Quote]) -> tuple[list[Quote], list[Entity]]:
     """Quotes with their ``entity`` set (and ``resolved_to`` for implicit
     speakers), plus the entities they point to, in order of first mention."""
+    for quote in quotes:
+        if quote.speaker is not None and not _names_anyone(quote.speaker.text):
+            quote.speaker = None  # `قوله`, `له`: a tagger's stray word is no mention
     ordered = sorted(quotes, key=lambda q: (q.cue or q.content).start)
     built: list[_Entity] = []
     owner: dict[int, _Entity] = {}
@@ -344,16 +353,51 @@ def entity_name(mentions: list[Span], text: str = "") -> str:
     `المنظمة`) is completed from the article where it stands with one
     (`الرئيس التركي رجب طيب أردوغان`), else named as written."""
     mentions = [Span(m.start, m.end, _issuer(m.text)) for m in mentions]
+    quoted = [n for n in (_quoted_name(m.text) for m in mentions) if n]
+    if quoted:  # `محطة "إن.بي.سي نيوز"`: the outlet's own name stands in marks
+        return max(quoted, key=len)
     names = [n for n in (_person_name(m.text) for m in mentions) if n]
     if names:
-        return max(names, key=lambda n: (len(n.split()), len(n)))
+        best = max(names, key=lambda n: (len(n.split()), len(n)))
+        return _with_first_name(text, best) if text and len(best.split()) == 1 else best
     best = max(mentions, key=lambda m: (len(mention_key(m.text)), len(m.text)))
     phrase = _without_preposition(best.text)
+    if text and len(phrase.split()) == 1 and _is_family_word(fold(phrase)):
+        named = _with_first_name(text, phrase)
+        if named != phrase:
+            return named
     if text:
         fuller = _fuller_mention(text, Span(best.start, best.end, phrase))
         if fuller:
             return _issuer(fuller)
     return phrase
+
+
+def _quoted_name(mention: str) -> str:
+    """The part of a mention inside (or opened by) quotation marks."""
+    match = re.search(r'["«“]([^"»”]+)', mention)
+    if not match or match.start() == 0:
+        return ""
+    name = match.group(1).strip()
+    return name if any(ch.isalpha() for ch in name) else ""
+
+
+def _with_first_name(text: str, surname: str) -> str:
+    """A lone surname (`الهمامي`, `كيري`) completed by the first name the
+    article gives it elsewhere (`هادي همامي`, `جون كيري`)."""
+    bare = surname[2:] if surname.startswith("ال") and len(surname) > 4 else surname
+    # Only where a title announces the full name (`النائب هادي همامي`), so that
+    # `لقاء كيري` or `، تلقت كيلي` is not taken for a first name.
+    pattern = r"(\S+) (\w+) (?:ال)?" + re.escape(bare) + r"(?!\w)"
+    for match in re.finditer(pattern, text):
+        before, first = match.group(1), match.group(2)
+        if (
+            fold(before) in word_list("titles.txt")
+            and _is_proper(first)
+            and fold(first) not in _NAME_LINKS
+        ):
+            return match.group(0)[len(before) + 1 :]
+    return surname
 
 
 def _person_name(mention: str) -> str:

@@ -88,3 +88,30 @@ def test_entity_types_and_person_gender():
     assert found["الأمم المتحدة"] == ("organisation", None)
     assert found["سلمى يوسف"] == ("person", "female")
     assert all(g is None for t, g in found.values() if t != "person")
+
+
+def test_surname_completed_from_a_titled_full_name_and_outlet_in_marks():
+    text = (
+        "التقى النائب هادي همامي بالنواب أمس. وقال الهمامي إن الجلسة مهمة. "
+        'وتابع المراسل. وذكرت محطة "صوت المدينة" أن الاتفاق قريب.'
+    )
+    doc = RuleExtractor()(text)
+    assert "هادي همامي" in {e.name for e in doc.entities}
+
+
+def test_a_stray_word_tagged_as_speaker_is_no_mention():
+    from qawl.attribution import attribute
+    from qawl.schema import Quote, Span
+
+    text = 'وقال أحمد سالم إن الخطة جاهزة. وأضاف قوله "سنبدأ غدا".'
+    first = Quote(Span.of(text, 19, 30), "indirect", Span.of(text, 0, 4), Span.of(text, 5, 14))
+    cue = text.index("وأضاف")
+    second = Quote(
+        Span.of(text, text.index("سنبدأ"), text.index('".')),
+        "direct",
+        Span.of(text, cue, cue + 5),
+        Span.of(text, cue + 6, cue + 10),
+    )
+    quotes, entities = attribute(text, [first, second])
+    assert quotes[1].speaker is None and quotes[1].entity == quotes[0].entity
+    assert [e.name for e in entities] == ["أحمد سالم"]
