@@ -95,6 +95,21 @@ def _is_anaphor(mention: str) -> bool:
     return len(words) == 1 and words[0].startswith("ال") and words[0][2:] in _GENERIC
 
 
+def _without_addressee(text: str, speaker: Span) -> Span:
+    """`بوتين لكيري` -> `بوتين`: a last word `ل` + a name that the article also
+    writes on its own is the addressee, not part of the speaker."""
+    words = list(re.finditer(r"\S+", speaker.text))
+    if len(words) < 2:
+        return speaker
+    last = words[-1].group()
+    if not last.startswith("ل") or last.startswith("لل") or len(last) < 4:
+        return speaker
+    if re.search(r"(?<!\w)" + re.escape(last[1:]) + r"(?!\w)", text) is None:
+        return speaker
+    end = speaker.start + words[-2].end()
+    return Span.of(text, speaker.start, end)
+
+
 def _names_anyone(mention: str) -> bool:
     """Whether a speaker span holds a word that can name a source."""
     stop = word_list("boundaries.txt") | word_list("complementisers.txt")
@@ -190,6 +205,8 @@ def attribute(text: str, quotes: list[Quote]) -> tuple[list[Quote], list[Entity]
     for quote in quotes:
         if quote.speaker is not None and not _names_anyone(quote.speaker.text):
             quote.speaker = None  # `قوله`, `له`: a tagger's stray word is no mention
+        if quote.speaker is not None:
+            quote.speaker = _without_addressee(text, quote.speaker)
     ordered = sorted(quotes, key=lambda q: (q.cue or q.content).start)
     built: list[_Entity] = []
     owner: dict[int, _Entity] = {}
@@ -353,9 +370,6 @@ def entity_name(mentions: list[Span], text: str = "") -> str:
     `المنظمة`) is completed from the article where it stands with one
     (`الرئيس التركي رجب طيب أردوغان`), else named as written."""
     mentions = [Span(m.start, m.end, _issuer(m.text)) for m in mentions]
-    quoted = [n for n in (_quoted_name(m.text) for m in mentions) if n]
-    if quoted:  # `محطة "إن.بي.سي نيوز"`: the outlet's own name stands in marks
-        return max(quoted, key=len)
     names = [n for n in (_person_name(m.text) for m in mentions) if n]
     if names:
         best = max(names, key=lambda n: (len(n.split()), len(n)))
@@ -371,15 +385,6 @@ def entity_name(mentions: list[Span], text: str = "") -> str:
         if fuller:
             return _issuer(fuller)
     return phrase
-
-
-def _quoted_name(mention: str) -> str:
-    """The part of a mention inside (or opened by) quotation marks."""
-    match = re.search(r'["«“]([^"»”]+)', mention)
-    if not match or match.start() == 0:
-        return ""
-    name = match.group(1).strip()
-    return name if any(ch.isalpha() for ch in name) else ""
 
 
 def _with_first_name(text: str, surname: str) -> str:

@@ -90,7 +90,7 @@ def test_entity_types_and_person_gender():
     assert all(g is None for t, g in found.values() if t != "person")
 
 
-def test_surname_completed_from_a_titled_full_name_and_outlet_in_marks():
+def test_surname_completed_from_a_titled_full_name():
     text = (
         "التقى النائب هادي همامي بالنواب أمس. وقال الهمامي إن الجلسة مهمة. "
         'وتابع المراسل. وذكرت محطة "صوت المدينة" أن الاتفاق قريب.'
@@ -115,3 +115,20 @@ def test_a_stray_word_tagged_as_speaker_is_no_mention():
     quotes, entities = attribute(text, [first, second])
     assert quotes[1].speaker is None and quotes[1].entity == quotes[0].entity
     assert [e.name for e in entities] == ["أحمد سالم"]
+
+
+def test_addressee_is_cut_from_a_tagged_speaker():
+    from qawl.attribution import attribute
+    from qawl.schema import Quote, Span
+
+    text = 'التقى كريم سعيد بنظيره. وقال سعيد لكريم: "أهلا بك".'
+    cue = text.index("وقال")
+    speaker = Span.of(text, cue + 5, text.index(":"))
+    quote = Quote(
+        Span.of(text, text.index("أهلا"), text.index('".')),
+        "direct",
+        Span.of(text, cue, cue + 4),
+        speaker,
+    )
+    quotes, entities = attribute(text, [quote])
+    assert quotes[0].speaker.text == "سعيد" and entities[0].name != "سعيد لكريم"

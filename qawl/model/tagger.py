@@ -142,7 +142,10 @@ class QuoteTagger(nn.Module):
             "calibration": getattr(self, "calibration", None),
             "content_id2label": dict(enumerate(CONTENT_LABELS)),
             "cs_id2label": dict(enumerate(CS_LABELS)),
-            "encoder": self.encoder.config.to_dict(),
+            # `_name_or_path` is where the base was read from: a path of the training machine.
+            "encoder": {
+                k: v for k, v in self.encoder.config.to_dict().items() if k != "_name_or_path"
+            },
         }
 
     def save_pretrained(

@@ -238,7 +238,7 @@ def train(cfg: TrainConfig, command: str | None = None) -> Path:
     torch.set_num_threads(cfg.num_threads)
     seed_everything(cfg.seed)
     cfg.save(out / "train_config.json")
-    command = command or " ".join(sys.argv)
+    command = command or " ".join(["qawl", *sys.argv[1:]])  # not the path of this machine
     log.info("qawl %s training: %s", qawl.__version__, command)
 
     model, tokenizer = build_model(cfg)
