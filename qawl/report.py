@@ -11,10 +11,12 @@ import base64
 import csv
 import html
 import io
+import re
 import warnings
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from qawl.eval.names import name_tokens
@@ -53,16 +55,18 @@ class CorpusReport:
     by_month: Counter = field(default_factory=Counter)
     articles: int = 0
     quotes: int = 0
+    unattributed: int = 0
 
     def add(self, doc: Document) -> None:
         self.articles += 1
-        date = doc.meta.get("date") if isinstance(doc.meta.get("date"), str) else None
+        date = iso_date(doc.meta.get("date"))
         source = doc.meta.get("source") if isinstance(doc.meta.get("source"), str) else None
         seen: set[str] = set()
         entities = {e.id: e for e in doc.entities}
         for quote in doc.quotes:
             entity = entities.get(quote.entity or "")
-            if entity is None:
+            if entity is None or (entity.type == "unnamed" and not entity.mentions):
+                self.unattributed += 1  # an implicit speaker the article never names
                 continue
             key = speaker_key(entity.name)
             speaker = self.speakers.setdefault(key, Speaker(entity.name, entity.type))
@@ -94,6 +98,19 @@ class CorpusReport:
                 counts[speaker.gender] += speaker.quotes
         total = sum(counts.values())
         return {g: counts[g] / total if total else 0.0 for g in ("female", "male")}
+
+
+def iso_date(value: object) -> str | None:
+    """``YYYY-MM-DD`` from an ISO date or an RFC 2822 one (`Fri, 01 Jun 2018 ...`)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    if re.match(r"\d{4}-\d{2}-\d{2}", text):
+        return text[:10]
+    try:
+        return parsedate_to_datetime(text).date().isoformat()
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def speaker_key(name: str) -> str:
@@ -211,6 +228,7 @@ def render_report(report: CorpusReport, top: int = 50) -> str:
         "img{max-width:48%;margin:.5rem}</style></head><body>"
         f"<h1>من قال ماذا: {report.articles} مقالة، {report.quotes} اقتباس، "
         f"{len(report.speakers)} متحدث</h1>"
+        f"<p>اقتباسات لم يُعرف صاحبها: {report.unattributed}</p>"
         f"<p>نصيب النساء من اقتباسات الأشخاص معروفي الجنس: {share['female']:.1%}، "
         f"نصيب الرجال: {share['male']:.1%}</p>{figures}"
         "<table><tr><th>المتحدث</th><th>النوع</th><th>الجنس</th><th>الاقتباسات</th>"

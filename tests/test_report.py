@@ -46,3 +46,11 @@ def test_writes_csv_and_html(tmp_path):
     assert [r["speaker"] for r in rows] == ["أحمد سالم", "سلمى يوسف"]
     page = html_path.read_text(encoding="utf-8")
     assert 'dir="rtl"' in page and page.count("data:image/png;base64,") == 2
+
+
+def test_dates_in_rfc_2822_and_iso_are_compared_as_dates():
+    from qawl.report import iso_date
+
+    assert iso_date("Fri, 01 Jun 2018 03:05:23 GMT") == "2018-06-01"
+    assert iso_date("2018-06-01T10:00:00") == "2018-06-01"
+    assert iso_date("غدا") is None and iso_date(None) is None
