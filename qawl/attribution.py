@@ -474,11 +474,21 @@ _ISSUER_LINKS = frozenset(
 )
 
 
+_PUBLISHED_BY = frozenset(
+    fold(w)
+    for w in ("نشرها", "نشره", "نشرته", "أنجزه", "أنجزها", "أعده", "أعدها", "أعدته", "أجراه",
+              "أجرتها", "أجرته", "أصدرها", "أصدره", "أصدرته")
+)  # fmt: skip
+
+
 def _issuer(mention: str) -> str:
     """The issuer a document mention names (`بيان لوزارة الداخلية`, `بيان صادر
     عن الوزارة`, `ذات المصدر` kept): the words after the document head."""
     words = mention.split()
     rest = words[1:]
+    published = [i for i, w in enumerate(words[1:-1], start=1) if fold(w) in _PUBLISHED_BY]
+    if published:  # `آخر حصيلة نشرها "صندوق الضمان"`: the publisher speaks
+        return " ".join(words[published[0] + 1 :]).strip('"«»“”')
     if not words or fold(words[0]) not in word_list("documents.txt"):
         return mention
     while rest and fold(rest[0]) in _ISSUER_LINKS:
@@ -544,6 +554,8 @@ def _fuller_mention(text: str, mention: Span) -> str | None:
             if name and name != head:
                 return name
         return None
+    if _is_org(phrase) or fold(phrase.split()[0]) not in word_list("titles.txt"):
+        return None  # a body's name is complete; only a title waits for its name
     for match in re.finditer(re.escape(phrase), text):
         name = _name_after(text, match.end())
         if name:

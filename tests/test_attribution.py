@@ -132,3 +132,30 @@ def test_addressee_is_cut_from_a_tagged_speaker():
     )
     quotes, entities = attribute(text, [quote])
     assert quotes[0].speaker.text == "سعيد" and entities[0].name != "سعيد لكريم"
+
+
+def test_a_body_keeps_its_name_and_a_publisher_speaks_for_its_report():
+    from qawl.attribution import attribute
+    from qawl.schema import Quote, Span
+
+    text = (
+        "وقعت منظمة الصحة العالمية معاهدة جديدة. وقالت منظمة الصحة العالمية إن التدخين يتراجع. "
+        'وارتفع عدد المصابين، وفقا لآخر حصيلة نشرها "صندوق الطوارئ" مساء أمس.'
+    )
+
+    def span(piece: str, after: int = 0) -> Span:
+        start = text.index(piece, after)
+        return Span.of(text, start, start + len(piece))
+
+    said = span("وقالت")
+    quotes = [
+        Quote(span("التدخين يتراجع"), "indirect", said, span("منظمة الصحة العالمية", said.end)),
+        Quote(
+            span("وارتفع عدد المصابين"),
+            "indirect",
+            span("وفقا"),
+            span('لآخر حصيلة نشرها "صندوق الطوارئ"'),
+        ),
+    ]
+    _, entities = attribute(text, quotes)
+    assert [e.name for e in entities] == ["منظمة الصحة العالمية", "صندوق الطوارئ"]
