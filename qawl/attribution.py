@@ -524,6 +524,9 @@ def _is_proper(word: str) -> bool:
         and norm not in word_list("boundaries.txt")
         and norm not in word_list("complementisers.txt")
         and norm not in _ORG_HEADS
+        and not (
+            norm[:1] in "لب" and (norm[1:] in _ORG_HEADS or norm[1:] in word_list("titles.txt"))
+        )
         and lookup_cue(norm) is None
     )
 

@@ -159,3 +159,17 @@ def test_a_body_keeps_its_name_and_a_publisher_speaks_for_its_report():
     ]
     _, entities = attribute(text, quotes)
     assert [e.name for e in entities] == ["منظمة الصحة العالمية", "صندوق الطوارئ"]
+
+
+def test_a_prepositional_phrase_is_not_a_persons_name():
+    from qawl.attribution import entity_name
+    from qawl.schema import Span
+
+    text = (
+        'وقال جون سميث، الرئيس التنفيذي لشركة "النور" إن الأرباح زادت. '
+        'وأضاف الرئيس التنفيذي لشركة "النور'
+    )
+    first = text.index("جون")
+    second = text.rindex("الرئيس")
+    mentions = [Span.of(text, first, text.index(" إن")), Span.of(text, second, len(text))]
+    assert entity_name(mentions, text) == "جون سميث"
