@@ -432,8 +432,12 @@ def _last_proper_run(words: list[str]) -> str:
     `ال` (`سامي الحداد`, `أحمد أبو الغيط`), four words at most."""
     runs: list[list[str]] = []
     run: list[str] = []
+    previous = ""
     for word in words:
         norm = fold(word)
+        owner, previous = previous, norm
+        if not run and owner[:1] in "لب" and owner[1:] in _ORG_HEADS:
+            continue  # `لشركة "جنرال إلكتريك"`: the body's name, not the person's
         after_link = bool(run) and fold(run[-1]) in _NAME_LINKS
         linked = (run and norm in _NAME_LINKS) or (after_link and norm.startswith("ال"))
         if _is_proper(word) or linked:

@@ -173,3 +173,12 @@ def test_a_prepositional_phrase_is_not_a_persons_name():
     second = text.rindex("الرئيس")
     mentions = [Span.of(text, first, text.index(" إن")), Span.of(text, second, len(text))]
     assert entity_name(mentions, text) == "جون سميث"
+
+
+def test_a_company_named_after_its_chief_is_not_the_chiefs_name():
+    from qawl.attribution import entity_name
+    from qawl.schema import Span
+
+    text = 'وقال كمال نور، المدير التنفيذي لشركة "بحر الخير" إن المبيعات ارتفعت.'
+    mention = Span.of(text, text.index("كمال"), text.index(" إن"))
+    assert entity_name([mention], text) == "كمال نور"
