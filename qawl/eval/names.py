@@ -7,34 +7,18 @@ the extractor groups under one entity is the name the scorer accepts.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
 from qawl.schema import Entity
+from qawl.text import fold
 
-# Harakat, shadda, sukun (U+064B..U+0652), dagger alif (U+0670) and tatweel (U+0640).
-_STRIP = re.compile("[\u064b-\u0652\u0670\u0640]")
-_LETTERS = str.maketrans(
-    {
-        "\u0623": "\u0627",  # أ -> ا
-        "\u0625": "\u0627",  # إ -> ا
-        "\u0622": "\u0627",  # آ -> ا
-        "\u0671": "\u0627",  # ٱ -> ا
-        "\u0629": "\u0647",  # ة -> ه
-        "\u0649": "\u064a",  # ى -> ي
-        "\u0626": "\u064a",  # ئ -> ي
-        "\u0624": "\u0648",  # ؤ -> و
-    }
-)
 _WORD = re.compile(r"\w+")
 
 
-def fold_text(text: str) -> str:
-    """NFKC, diacritics and tatweel removed, hamza/ta marbuta/alif maqsura folded, lower case."""
-    # NFKC first: it composes alif + hamza/madda marks into the letters mapped below.
-    text = unicodedata.normalize("NFKC", text)
-    return _STRIP.sub("", text).translate(_LETTERS).lower()
+# The scorer's folding is the library's: one function, so that what the
+# extractor groups is what the scorer accepts.
+fold_text = fold
 
 
 @lru_cache(maxsize=4096)
