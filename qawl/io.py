@@ -165,15 +165,6 @@ def _file_lines(path: str, encoding: str) -> Iterator[str | InputError]:
                 yield err
 
 
-def write_jsonl(documents: Iterable[Document], out: IO[str]) -> int:
-    """Write documents as guideline JSONL; returns how many were written."""
-    count = 0
-    for doc in documents:
-        out.write(json.dumps(doc.to_json(), ensure_ascii=False) + "\n")
-        count += 1
-    return count
-
-
 def format_text(doc: Document) -> str:
     """A readable "speaker: quote" view of one document."""
     lines = [f"# {doc.id}"]

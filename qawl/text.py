@@ -29,7 +29,6 @@ _DIACRITICS = re.compile("[\u064b-\u0652\u0670\u0640]")  # harakat, dagger alef,
 _FOLD_TABLE = str.maketrans(
     {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ئ": "ي", "ؤ": "و"}
 )
-_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 _SENTENCE_END = re.compile(r"[.!?؟…]+(?=[\s\"»”’')\]]|$)")
 
 
@@ -38,10 +37,6 @@ def fold(token: str) -> str:
     alef maqsura, diacritics, tatweel). Applied to copies only: the result may
     be shorter than the input, so never use its offsets."""
     return _DIACRITICS.sub("", unicodedata.normalize("NFKC", token)).translate(_FOLD_TABLE).lower()
-
-
-def has_arabic(text: str) -> bool:
-    return _ARABIC_LETTER.search(text) is not None
 
 
 @dataclass(frozen=True)
