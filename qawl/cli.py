@@ -190,6 +190,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        from qawl.serve import serve
+    except ImportError:
+        print('qawl: error: serve needs Flask: pip install "qawl[serve]"', file=sys.stderr)
+        return 2
+    serve(_extractor(args.model), host=args.host, port=args.port)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qawl", description="Who said what in Arabic news: quotes, cues, speakers."
@@ -248,6 +258,12 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("-o", "--output", default="qawl-report", help="output directory")
     report.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
     report.set_defaults(func=cmd_report)
+
+    serve = verbs.add_parser("serve", help="a local web page: paste text, see who said what")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (only this)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--model", default=None, help="model directory or 'rules'")
+    serve.set_defaults(func=cmd_serve)
 
     _register_optional(verbs, "qawl.model.commands")
     _register_optional(verbs, "qawl.training.commands")

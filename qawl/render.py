@@ -17,7 +17,7 @@ from qawl.schema import Document
 PALETTE = ("#fde2a7", "#b9e3f9", "#c9f2c1", "#f7c6d9", "#ddd0f7", "#ffd3b0", "#c8ece8", "#eae3a8")
 KIND_AR = {"direct": "مباشر", "indirect": "غير مباشر", "mixed": "مختلط"}
 
-_STYLE = """
+PAGE_STYLE = """
 body{font-family:"Noto Naskh Arabic","Amiri","Scheherazade New","Segoe UI",Tahoma,sans-serif;
  direction:rtl;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:2;
  color:#222;background:#fff}
@@ -97,7 +97,7 @@ def render_html(docs: Iterable[Document], title: str = "qawl: من قال ماذ
     return (
         '<!DOCTYPE html>\n<html lang="ar" dir="rtl"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head>"
+        f"<title>{html.escape(title)}</title><style>{PAGE_STYLE}</style></head>"
         f"<body><h1>{html.escape(title)}</h1>"
         '<p class="note">الاقتباس ملوّن بلون المتحدث؛ فعل القول مسطّر؛ ذكر المتحدث مؤطّر.</p>'
         f"{body}</body></html>\n"
