@@ -152,11 +152,7 @@ def _ends_speaker(tok: Token, speaker: list[Token]) -> bool:
 
 
 # Heads that take a definite complement (`وزارة الدفاع`, `مصدر ... `): not names.
-_NOT_NAMES = frozenset(
-    "وزاره منظمه وكاله مجلس حكومه هييه لجنه صحيفه قناه بيان دراسه تقرير شركه حركه حزب "
-    "جمعيه بنك محكمه اداره مكتب اتحاد مفوضيه مديريه مصدر مصادر مسوول مسوولون نادي فريق "
-    "منتخب جيش شرطه موقع مركز معهد مرصد برنامج صندوق سلطات قوات رابطه نقابه".split()
-)
+_NOT_NAMES = word_list("bodies.txt") | _UNNAMED
 
 
 def _is_name_word(tok: Token) -> bool:
