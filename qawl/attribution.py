@@ -191,11 +191,7 @@ def _words(text: str, start: int, end: int):
 def attribute(text: str, quotes: list[Quote]) -> tuple[list[Quote], list[Entity]]:
     """Quotes with their ``entity`` set (and ``resolved_to`` for implicit
     speakers), plus the entities they point to, in order of first mention."""
-    for quote in quotes:
-        if quote.speaker is not None and not _names_anyone(quote.speaker.text):
-            quote.speaker = None  # `قوله`, `له`: a tagger's stray word is no mention
-        if quote.speaker is not None:
-            quote.speaker = _without_addressee(text, quote.speaker)
+    clean_speakers(text, quotes)
     ordered = sorted(quotes, key=lambda q: (q.cue or q.content).start)
     built: list[_Entity] = []
     owner: dict[int, _Entity] = {}
@@ -223,6 +219,69 @@ def attribute(text: str, quotes: list[Quote]) -> tuple[list[Quote], list[Entity]
         owner[id(quote)] = entity
         history.append(entity)
     return _finalise(text, quotes, built, owner)
+
+
+def clean_speakers(text: str, quotes: list[Quote]) -> None:
+    """Drop tagged speakers that name no one (`قوله`, `له`) and cut addressees (`بوتين لكيري`)."""
+    for quote in quotes:
+        if quote.speaker is not None and not _names_anyone(quote.speaker.text):
+            quote.speaker = None
+        if quote.speaker is not None:
+            quote.speaker = _without_addressee(text, quote.speaker)
+
+
+def group(
+    text: str, quotes: list[Quote], chosen: list[Span | None]
+) -> tuple[list[Quote], list[Entity]]:
+    """Entities from one naming mention per quote (``chosen[i]`` for ``quotes[i]``,
+    as a ranker picks them): mentions that name the same source (`كيري`, `جون
+    كيري`) form one entity, named by its most complete name; each entity's
+    ``mentions`` also hold the speaker spans of its quotes. A quote without a
+    speaker records its chosen mention in ``resolved_to``. A quote whose
+    ``chosen`` is None gets an unnamed entity of its own."""
+    built: list[_Entity] = []
+    owner: dict[int, _Entity] = {}
+    speakers: dict[int, list[Span]] = {}
+    order = sorted(range(len(quotes)), key=lambda i: (quotes[i].cue or quotes[i].content).start)
+    for i in order:
+        quote, mention = quotes[i], chosen[i]
+        gender, number = _cue_agreement(text, quote.cue)
+        entity = _match(built, mention.text) if mention is not None else None
+        if entity is None:
+            entity = _Entity(gender=gender)
+            if mention is not None:
+                entity.is_org = _is_org(mention.text)
+                entity.gender = _mention_gender(mention.text)
+                if entity.gender == "?" and not entity.is_org:
+                    entity.gender = gender
+            built.append(entity)
+        if mention is not None:
+            entity.add(mention)
+        if quote.speaker is not None:
+            speakers.setdefault(id(entity), []).append(quote.speaker)
+        else:
+            quote.resolved_to = mention
+        owner[id(quote)] = entity
+    quotes, entities = _finalise(text, quotes, built, owner)
+    by_id = {e.id: e for e in entities}
+    for entity in built:
+        extra = speakers.get(id(entity))
+        named = next((q.entity for q in quotes if owner[id(q)] is entity), None)
+        if extra and named in by_id:
+            by_id[named].mentions = sorted(set(by_id[named].mentions) | set(extra))
+    return quotes, entities
+
+
+def attribute_last_source(text: str, quotes: list[Quote]) -> tuple[list[Quote], list[Entity]]:
+    """The baseline: a quote's explicit speaker, else the last source before it."""
+    clean_speakers(text, quotes)
+    order = sorted(range(len(quotes)), key=lambda i: (quotes[i].cue or quotes[i].content).start)
+    chosen: list[Span | None] = [None] * len(quotes)
+    last: Span | None = None
+    for i in order:
+        last = quotes[i].speaker or last
+        chosen[i] = last
+    return group(text, quotes, chosen)
 
 
 def _resolve_implicit(
@@ -352,6 +411,13 @@ def _gender_label(entity: _Entity) -> str | None:
 
 
 def entity_name(mentions: list[Span], text: str = "") -> str:
+    """The entity's name (see :func:`_entity_name`), written as words: a hashtag
+    (`#صندوق_النقد_الدولي`) names `صندوق النقد الدولي`."""
+    name = _entity_name(mentions, text)
+    return " ".join(w.lstrip("#") for w in name.replace("_", " ").split()) or name
+
+
+def _entity_name(mentions: list[Span], text: str = "") -> str:
     """The most complete proper name among mentions: the name part of each
     (`وزير الخارجية الأميركي جون كيري` -> `جون كيري`, `ليزا هورنبي، مديرة ...`
     -> `ليزا هورنبي`), the longest winning. Bodies keep their whole mention

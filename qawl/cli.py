@@ -27,7 +27,7 @@ log = logging.getLogger("qawl")
 _ANNOTATION_KEYS = ("entities", "quotes", "qawl_version", "extractor")
 
 
-def _extractor(spec: str | None):
+def _extractor(spec: str | None, attribution: str = "auto"):
     """The extractor a --model value names: "rules", a model directory, or
     None for the shipped default model (the rules when none is shipped)."""
     from qawl.extractor import DEFAULT_MODEL_DIR, load_extractor
@@ -35,7 +35,18 @@ def _extractor(spec: str | None):
     if spec is None and not (DEFAULT_MODEL_DIR / "config.json").is_file():
         log.info("no default model is shipped with this install: using the rules")
         spec = "rules"
-    return load_extractor(spec)
+    return load_extractor(spec, attribution=attribution)
+
+
+def _attribution_option(parser: argparse.ArgumentParser) -> None:
+    from qawl.extractor import ATTRIBUTIONS
+
+    parser.add_argument(
+        "--attribution", choices=ATTRIBUTIONS, default="auto",
+        help="how a model's quotes get their speakers: its learned ranker (auto: when it "
+        "has one), the rules' attribution, or the baseline 'explicit speaker, else the "
+        "last source'",
+    )  # fmt: skip
 
 
 def extract_documents(
@@ -72,7 +83,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     report = ReadReport()
     stdin = sys.stdin.buffer if not args.inputs or "-" in args.inputs else None
     articles = read_articles(args.inputs, stdin, args.encoding, args.skip_invalid, report)
-    extractor = _extractor(args.model)
+    extractor = _extractor(args.model, args.attribution)
     started = time.perf_counter()
     out = _open_out(args.output)
     n_docs = n_quotes = 0
@@ -110,7 +121,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.pred:
         pred = load_documents(args.pred)
     else:
-        extractor = _extractor(args.model)
+        extractor = _extractor(args.model, args.attribution)
         pred = list(extractor.pipe([(d.id, d.text) for d in gold], batch_size=args.batch_size))
     metrics = evaluate(gold, pred, bootstrap=args.bootstrap)
     if args.errors:
@@ -229,6 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--min-score", type=float, default=None, help="drop quotes whose score is below this"
     )
     extract.add_argument("--batch-size", type=int, default=8)
+    _attribution_option(extract)
     extract.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
     extract.set_defaults(func=cmd_extract)
 
@@ -246,6 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="bootstrap resamples for the e2e F1 interval (0: none)",
     )
     evaluate.add_argument("--batch-size", type=int, default=8)
+    _attribution_option(evaluate)
     evaluate.set_defaults(func=cmd_evaluate)
 
     render = verbs.add_parser("render", help="one right-to-left HTML page of the quotes")

@@ -21,6 +21,7 @@ import torch
 
 import qawl
 from qawl.model.decode import decode, merge
+from qawl.model.ranker import RANKER_WEIGHTS, load_ranker
 from qawl.model.tagger import QuoteTagger, load_tokenizer
 from qawl.model.windows import (
     TokenizedDoc,
@@ -33,11 +34,13 @@ from qawl.model.windows import (
     tokenize,
     window_ids,
 )
-from qawl.schema import Document, Quote
+from qawl.schema import Document, Entity, Quote
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL_DIR = Path(__file__).parent / "default_model"
+# auto: the model's speaker ranker when it has one, else the rules' attribution.
+ATTRIBUTIONS = ("auto", "ranker", "rules", "last-source")
 
 
 def default_threads() -> int:
@@ -54,11 +57,17 @@ class QuoteExtractor:
         tokenizer,
         device: str = "cpu",
         window_batch_size: int = 16,
+        ranker=None,
+        attribution: str = "auto",
     ):
         self.model = model.to(device).eval()
         self.tokenizer = tokenizer
         self.device = device
         self.window_batch_size = window_batch_size
+        if attribution not in ATTRIBUTIONS:
+            raise ValueError(f"attribution must be one of {ATTRIBUTIONS}, not {attribution!r}")
+        self.ranker = ranker
+        self.attribution = attribution
         self._specials = special_tokens(tokenizer)
         self._prefix = len(self._specials[0])
 
@@ -68,6 +77,7 @@ class QuoteExtractor:
         path: str | os.PathLike | None = None,
         device: str = "cpu",
         num_threads: int | None = None,
+        attribution: str = "auto",
     ) -> QuoteExtractor:
         """Load a model directory (None: the package's ``qawl/default_model/``)."""
         directory = Path(path) if path is not None else DEFAULT_MODEL_DIR
@@ -82,7 +92,12 @@ class QuoteExtractor:
         if device == "cpu":
             torch.set_num_threads(num_threads or default_threads())
         model = QuoteTagger.from_pretrained(directory)
-        return cls(model, load_tokenizer(directory), device=device)
+        ranker = load_ranker(directory)
+        if attribution == "ranker" and ranker is None:
+            raise ValueError(f"{directory} has no speaker ranker ({RANKER_WEIGHTS})")
+        return cls(
+            model, load_tokenizer(directory), device=device, ranker=ranker, attribution=attribution
+        )
 
     @property
     def name(self) -> str:
@@ -117,27 +132,56 @@ class QuoteExtractor:
 
     def tag(self, texts: list[str]) -> list[list[Quote]]:
         """Unattributed quotes of each text (entity None)."""
+        return [quotes for quotes, _, _ in self._tag(texts, states=False)]
+
+    def _tag(
+        self, texts: list[str], states: bool
+    ) -> list[tuple[list[Quote], torch.Tensor | None, list[tuple[int, int]]]]:
+        """Each text's quotes, with its encoder states (when asked) and subword offsets."""
         docs = [tokenize(self.tokenizer, t) for t in texts]
-        content, cs = self._emissions(docs)
+        content, cs, hidden = self._emissions(docs, states)
         return [
-            decode(
-                d.text,
+            (
+                decode(
+                    d.text,
+                    d.offsets,
+                    c,
+                    s,
+                    self.model.content_crf,
+                    self.model.cs_crf,
+                    self.model.content_o_bias,
+                ),
+                h,
                 d.offsets,
-                c,
-                s,
-                self.model.content_crf,
-                self.model.cs_crf,
-                self.model.content_o_bias,
             )
-            for d, c, s in zip(docs, content, cs, strict=True)
+            for d, c, s, h in zip(docs, content, cs, hidden, strict=True)
         ]
 
+    def attribute(
+        self, text: str, quotes: list[Quote], states: torch.Tensor | None, offsets
+    ) -> tuple[list[Quote], list[Entity]]:
+        """Entities for tagged quotes, by the ranker when the model has one (and
+        ``attribution`` allows), else by the rules' attribution."""
+        from qawl.attribution import attribute, attribute_last_source
+        from qawl.model.ranker import attribute_with_ranker
+
+        if self.attribution == "last-source":
+            return attribute_last_source(text, quotes)
+        if (
+            self.ranker is not None
+            and self.attribution in ("auto", "ranker")
+            and states is not None
+        ):
+            return attribute_with_ranker(text, quotes, states, offsets, self.ranker)
+        return attribute(text, quotes)
+
     def _run(self, chunk: list[tuple[str, str]]) -> Iterator[Document]:
-        from qawl.attribution import attribute
         from qawl.eval.calibration import apply_calibration
 
-        for (doc_id, text), quotes in zip(chunk, self.tag([t for _, t in chunk]), strict=True):
-            quotes, entities = attribute(text, quotes)
+        want_states = self.ranker is not None and self.attribution in ("auto", "ranker")
+        tagged = self._tag([t for _, t in chunk], states=want_states)
+        for (doc_id, text), (quotes, states, offsets) in zip(chunk, tagged, strict=True):
+            quotes, entities = self.attribute(text, quotes, states, offsets)
             apply_calibration(quotes, getattr(self.model, "calibration", None))
             yield Document(
                 id=doc_id,
@@ -149,8 +193,11 @@ class QuoteExtractor:
             )
 
     @torch.inference_mode()
-    def _emissions(self, docs: list[TokenizedDoc]) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
-        """Merged (n_tokens, tags) emissions of each document, for both heads."""
+    def _emissions(
+        self, docs: list[TokenizedDoc], states: bool = False
+    ) -> tuple[list[torch.Tensor], list[torch.Tensor], list[torch.Tensor | None]]:
+        """Merged (n_tokens, tags) emissions of each document, for both heads, and
+        its merged (n_tokens, hidden) encoder states when ``states`` (else None)."""
         max_length, stride = self.model.max_length, self.model.stride
         body = body_length(max_length, self._specials)
         doc_ranges = [spans(len(d), body, stride) for d in docs]
@@ -159,6 +206,7 @@ class QuoteExtractor:
         order = sorted(range(len(windows)), key=lambda w: -(windows[w].end - windows[w].start))
         content_out: list[torch.Tensor | None] = [None] * len(windows)
         cs_out: list[torch.Tensor | None] = [None] * len(windows)
+        hidden_out: list[torch.Tensor | None] = [None] * len(windows)
         pad_id = self.tokenizer.pad_token_id or 0
         for b in range(0, len(order), self.window_batch_size):
             idx = order[b : b + self.window_batch_size]
@@ -172,7 +220,9 @@ class QuoteExtractor:
                 n = len(seqs[j])
                 content_out[w] = out.content_emissions[j, :n].float().cpu()
                 cs_out[w] = out.cs_emissions[j, :n].float().cpu()
-        contents, css = [], []
+                if states:
+                    hidden_out[w] = out.hidden[j, :n].float().cpu()
+        contents, css, hiddens = [], [], []
         k = 0
         for d, ranges in zip(docs, doc_ranges, strict=True):
             own = owners(len(d), ranges)
@@ -181,13 +231,16 @@ class QuoteExtractor:
             k += len(ranges)
             contents.append(merge(len(d), ranges, own, content_w, self._prefix))  # type: ignore[arg-type]
             css.append(merge(len(d), ranges, own, cs_w, self._prefix))  # type: ignore[arg-type]
-        return contents, css
+            hidden_w = hidden_out[k - len(ranges) : k]
+            hiddens.append(merge(len(d), ranges, own, hidden_w, self._prefix) if states else None)  # type: ignore[arg-type]
+        return contents, css, hiddens
 
 
-def load_extractor(spec: str | None = None, device: str = "cpu"):
-    """``"rules"`` -> the RuleExtractor; a directory or None -> a QuoteExtractor."""
+def load_extractor(spec: str | None = None, device: str = "cpu", attribution: str = "auto"):
+    """``"rules"`` -> the RuleExtractor; a directory or None -> a QuoteExtractor
+    (``attribution`` chooses how its quotes get their speakers)."""
     if spec == "rules":
         from qawl.rules import RuleExtractor
 
         return RuleExtractor()
-    return QuoteExtractor.from_pretrained(spec, device=device)
+    return QuoteExtractor.from_pretrained(spec, device=device, attribution=attribution)

@@ -182,3 +182,9 @@ def test_a_company_named_after_its_chief_is_not_the_chiefs_name():
     text = 'وقال كمال نور، المدير التنفيذي لشركة "بحر الخير" إن المبيعات ارتفعت.'
     mention = Span.of(text, text.index("كمال"), text.index(" إن"))
     assert entity_name([mention], text) == "كمال نور"
+
+
+def test_a_hashtag_speaker_is_named_in_words():
+    doc = rules("وقال #البنك_الدولي إن النمو سيتباطأ هذا العام.")
+    assert names(doc) == ["البنك الدولي"]
+    assert doc.quotes[0].speaker.text == "#البنك_الدولي"

@@ -46,3 +46,56 @@ def test_seed_article_end_to_end(extractor):
     pred = list(extractor.pipe([(d.id, d.text) for d in gold]))
     metrics = evaluate(gold, pred, bootstrap=0)
     assert metrics["e2e_f1"] >= 0.80 and metrics["soft_f1"] >= 0.90
+
+
+# Antecedent rules the shipped model must respect, on articles written for these tests.
+
+
+def speaker_names(doc):
+    by_id = {e.id: e.name for e in doc.entities}
+    return [by_id[q.entity] for q in sorted(doc.quotes, key=lambda q: q.content.start)]
+
+
+def test_model_feminine_cue_skips_the_male_source(extractor):
+    doc = extractor(
+        "وقالت الوزيرة سلمى الهادي إن الميزانية كافية لتغطية المشاريع الجديدة. "
+        "وقال النائب عمر الصافي إن الأرقام غير دقيقة وإن العجز أكبر مما أعلن. "
+        "وأضافت أن الحكومة ستنشر التفاصيل الكاملة غدا أمام البرلمان."
+    )
+    assert speaker_names(doc) == ["سلمى الهادي", "عمر الصافي", "سلمى الهادي"]
+    assert doc.quotes[-1].resolved_to.text.endswith("سلمى الهادي")
+
+
+def test_model_participle_after_a_named_speaker_goes_to_that_speaker(extractor):
+    doc = extractor(
+        "وقال المدرب سعيد المالكي إن الفريق جاهز للمباراة النهائية. "
+        'وأردف اللاعب ياسين الطاهر قائلا: "سنلعب من أجل الجمهور الذي ساندنا طوال الموسم".'
+    )
+    assert speaker_names(doc)[-1] == "ياسين الطاهر"
+
+
+def test_model_implicit_speaker_in_a_new_paragraph_is_the_last_source(extractor):
+    doc = extractor(
+        "وقال الناطق باسم البلدية مراد الزين إن المياه عادت إلى الأحياء الشرقية منذ الصباح.\n\n"
+        "وأضاف أن الفرق الفنية تعمل ليلا ونهارا لإصلاح بقية الأعطال."
+    )
+    assert speaker_names(doc) == ["مراد الزين", "مراد الزين"]
+
+
+def test_model_source_after_its_content_is_the_speaker(extractor):
+    doc = extractor(
+        "«الطريق الساحلي سيبقى مغلقا حتى نهاية الأسبوع بسبب الأشغال»، "
+        "حسب ما أعلنته وزارة التجهيز في بيان نشرته مساء الأحد."
+    )
+    (quote,) = doc.quotes
+    assert "وزارة التجهيز" in doc.entity(quote.entity).name
+
+
+def test_model_groups_a_titled_full_name_and_its_surname(extractor):
+    doc = extractor(
+        "قال وزير النقل كريم العابد إن الطريق الجديد سيفتح أمام السيارات في الربيع المقبل. "
+        "وأكد العابد أن الأشغال ستنتهي قبل موعدها المحدد بشهرين."
+    )
+    assert speaker_names(doc) == ["كريم العابد", "كريم العابد"]
+    assert len(doc.entities) == 1
+    assert {m.text for m in doc.entities[0].mentions} >= {"وزير النقل كريم العابد", "العابد"}

@@ -50,6 +50,7 @@ class TaggerOutput:
     loss: torch.Tensor | None = None
     content_loss: torch.Tensor | None = None
     cs_loss: torch.Tensor | None = None
+    hidden: torch.Tensor | None = None  # encoder states, for the speaker ranker
 
 
 class QuoteTagger(nn.Module):
@@ -119,8 +120,9 @@ class QuoteTagger(nn.Module):
         cs_labels: torch.Tensor | None = None,
     ) -> TaggerOutput:
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        states = hidden
         hidden = self.dropout(hidden)
-        out = TaggerOutput(self.content_head(hidden), self.cs_head(hidden))
+        out = TaggerOutput(self.content_head(hidden), self.cs_head(hidden), hidden=states)
         if content_labels is not None and cs_labels is not None:
             mask = attention_mask.bool()
             out.content_loss = self.content_crf.nll(out.content_emissions, content_labels, mask)

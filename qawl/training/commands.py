@@ -32,6 +32,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     train.add_argument("overrides", nargs=argparse.REMAINDER, help="--key value ...")
     train.set_defaults(func=run_train)
 
+    ranker = subparsers.add_parser(
+        "train-ranker",
+        help="train the speaker ranker over a fine-tuned tagger",
+        description="Train the speaker ranker (mention head + pair scorer) on the gold entity "
+        "links of CONFIG's train_files, over MODEL's frozen encoder; OUT gets MODEL plus the "
+        "ranker. Epochs are chosen on CONFIG's held-out fold.",
+    )
+    ranker.add_argument("config", help="JSON file of TrainConfig settings (files, folds)")
+    ranker.add_argument("--model", required=True, help="fine-tuned tagger directory")
+    ranker.add_argument("--out", required=True, help="output model directory (may be MODEL)")
+    ranker.add_argument("--epochs", type=int, default=30)
+    ranker.add_argument("--seed", type=int, default=0)
+    ranker.add_argument("--cache", help="safetensors file that keeps the encoder states")
+    ranker.add_argument(
+        "--mentions",
+        choices=("head", "lexical", "both"),
+        default="both",
+        help="where candidate mentions come from",
+    )
+    ranker.set_defaults(func=run_train_ranker)
+
     data = subparsers.add_parser("data", help="training data")
     verbs = data.add_subparsers(dest="data_command", required=True)
     build = verbs.add_parser(
@@ -47,6 +68,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "the gold articles) [--key value ...] (TrainConfig fields)",
     )
     build.set_defaults(func=run_data_build)
+
+
+def run_train_ranker(args: argparse.Namespace) -> int:
+    import json
+
+    from qawl.training.ranker import train_ranker
+
+    figures = train_ranker(
+        args.config, args.model, args.out, args.epochs, args.seed, args.cache, args.mentions
+    )
+    log.info("ranker saved in %s: %s", args.out, json.dumps(figures, ensure_ascii=False))
+    return 0
 
 
 def _overrides(args: argparse.Namespace) -> list[str]:

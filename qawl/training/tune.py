@@ -39,7 +39,7 @@ def tune_content_bias(
 ) -> tuple[float, list[dict[str, Any]]]:
     """The best bias on ``gold`` (ties go to the smallest) and every candidate's scores."""
     docs = [tokenize(extractor.tokenizer, d.text) for d in gold]
-    content, cs = extractor._emissions(docs)
+    content, cs, _ = extractor._emissions(docs)
     model = extractor.model
     table = []
     for bias in candidates:

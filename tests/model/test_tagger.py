@@ -109,7 +109,7 @@ def test_long_document_spans_match_text(extractor, docs):
     assert doc.id == "long" and doc.text == long_text
     assert doc.extractor.startswith("qawl-tagger")
     _check_spans(doc)
-    content, cs = extractor._emissions([tokenize(extractor.tokenizer, long_text)])
+    content, cs, _ = extractor._emissions([tokenize(extractor.tokenizer, long_text)])
     assert content[0].shape == (n_tokens, len(CONTENT_LABELS))
     assert cs[0].shape == (n_tokens, len(CS_LABELS))
 

@@ -1,0 +1,354 @@
+"""Candidate antecedents of a quote's speaker, and the features the ranker reads.
+
+For each quote: its own speaker mention; the mentions and earlier quotes'
+speakers before it (the nearest :data:`MAX_BEFORE`); the nearest
+:data:`MAX_AFTER` mentions after it in the same paragraph (`«...»، حسب
+المصدر`); and, after a participle cue, the subject of the verb before it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import torch
+
+from qawl.attribution import (
+    _NAME_LINKS,
+    _ORG_HEADS,
+    _is_family_word,
+    _is_org,
+    _is_proper,
+    _mention_gender,
+    _names_anyone,
+    _verb_subject_before,
+    mention_key,
+)
+from qawl.lexicon import lookup_cue, word_list
+from qawl.schema import Quote, Span
+from qawl.text import fold
+
+MAX_BEFORE = 30
+MAX_AFTER = 2
+
+FEATURES = (
+    "own_speaker", "earlier_speaker", "subject", "before", "after", "log_distance",
+    "paragraphs_0", "paragraphs_1", "paragraphs_2plus",
+    "nearest_0", "nearest_1", "nearest_2", "nearest_3_5", "nearest_6plus",
+    "name_in_own_speaker", "agrees_own_speaker", "agrees_previous_speaker",
+    "agrees_earlier_speaker", "apposition", "salience", "gender_clash", "plural_cue_person",
+    "cue_verb", "cue_participle", "cue_noun", "cue_source", "cue_none",
+    "has_speaker", "is_org", "has_proper_name", "words", "in_other_content",
+    "kind_direct", "kind_indirect", "kind_mixed",
+    "own_has_proper_name", "head_apposition", "agrees_previous_choice",
+    "agrees_earlier_choice", "agrees_any_speaker",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Candidate:
+    span: Span
+    origin: str  # own | mention | speaker | subject
+
+
+def quote_region(quote: Quote) -> tuple[int, int]:
+    parts = [s for s in (quote.content, quote.cue, quote.speaker) if s is not None]
+    return min(s.start for s in parts), max(s.end for s in parts)
+
+
+def anchor(quote: Quote) -> Span:
+    """The span whose state stands for the quote: its cue, else its content."""
+    return quote.cue or quote.content
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def candidates(
+    text: str, quotes: Sequence[Quote], position: int, mentions: Sequence[Span]
+) -> list[Candidate]:
+    """Candidates of ``quotes[position]`` (``quotes`` in text order)."""
+    quote = quotes[position]
+    start, end = quote_region(quote)
+    out: list[Candidate] = []
+    if quote.speaker is not None:
+        out.append(Candidate(quote.speaker, "own"))
+        out.extend(
+            Candidate(m, "mention")
+            for m in mentions
+            if quote.speaker.start <= m.start and m.end <= quote.speaker.end and m != quote.speaker
+        )
+    subject = _verb_subject_before(text, quote.cue)
+    if subject is not None:
+        out.append(Candidate(subject, "subject"))
+    contents = [q.content for q in quotes]
+    free = [m for m in mentions if not any(c.start <= m.start and m.end <= c.end for c in contents)]
+    before = [Candidate(m, "mention") for m in free if m.end <= start]
+    before += [
+        Candidate(q.speaker, "speaker")
+        for q in quotes[:position]
+        if q.speaker is not None and q.speaker.end <= start
+    ]
+    before.sort(key=lambda c: -c.span.end)
+    # One candidate per name and origin (the nearest), so that a name said ten
+    # times does not crowd out the others.
+    kept: set[tuple[frozenset[str], str]] = set()
+    nearest_first = []
+    for cand in before:
+        key = (mention_key(cand.span.text) or frozenset({fold(cand.span.text)}), cand.origin)
+        if key not in kept:
+            kept.add(key)
+            nearest_first.append(cand)
+    out.extend(nearest_first[:MAX_BEFORE])
+    paragraph_end = text.find("\n", end)
+    paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
+    after = [Candidate(m, "mention") for m in free if end <= m.start < paragraph_end]
+    out.extend(after[:MAX_AFTER])
+    seen: set[tuple[int, int]] = set()
+    unique = []
+    for cand in out:
+        if (cand.span.start, cand.span.end) in seen or not _names_anyone(cand.span.text):
+            continue
+        seen.add((cand.span.start, cand.span.end))
+        unique.append(cand)
+    return unique
+
+
+_WORD = re.compile(r"[\w\u064b-\u0652\u0670\u0640]+")
+MAX_NAME_WORDS = 4
+
+
+def lexical_mentions(text: str) -> list[Span]:
+    """Spans that look like names, from the lexicon alone: runs of proper words
+    (`محمد بن سلمان`, `سامي الحداد`, four words at most) and bodies from their
+    head word (`منظمة العفو الدولية`, `لوزارة الدفاع` without its `ل`)."""
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    stops = word_list("boundaries.txt") | word_list("complementisers.txt")
+    out: list[Span] = []
+    i = 0
+    while i < len(words):
+        start, end, word = words[i]
+        norm = fold(word)
+        prefixed = norm[:1] in "لب" and norm[1:] in _ORG_HEADS
+        if norm in _ORG_HEADS or prefixed:
+            j = i
+            while (
+                j + 1 < len(words)
+                and j - i < 3
+                and text[words[j][1] : words[j + 1][0]].strip(' "«»“”') == ""
+                and len(fold(words[j + 1][2])) > 1
+                and fold(words[j + 1][2]) not in stops
+                and lookup_cue(fold(words[j + 1][2])) is None
+            ):
+                j += 1
+            out.append(Span.of(text, start + (1 if prefixed else 0), words[j][1]))
+            i = j + 1 if j > i else i + 1
+            continue
+        if _name_word(word):
+            j = i
+            while j + 1 < len(words) and j - i + 1 < MAX_NAME_WORDS:
+                if text[words[j][1] : words[j + 1][0]].strip() != "":
+                    break
+                nxt = words[j + 1][2]
+                linked = fold(words[j][2]) in _NAME_LINKS or fold(nxt) in _NAME_LINKS
+                if not (_name_word(nxt) or linked or _is_family_word(fold(nxt))):
+                    break
+                j += 1
+                if _is_family_word(fold(nxt)) and not linked:
+                    break  # `سامي الحداد`: a family name ends the run
+            while j > i and fold(words[j][2]) in _NAME_LINKS:
+                j -= 1
+            out.append(Span.of(text, start, words[j][1]))
+            i = j + 1
+            continue
+        i += 1
+    return out
+
+
+def _name_word(word: str) -> bool:
+    """A word that can be part of a name: proper by the lexicon, not one of the
+    frequent words of the news (`ثم`, `إذا`, `عاما`), and without an attached
+    pronoun (`عليه`, `بلادها`; ta marbuta `ة` is another letter, `عبدالله` keeps its `ه`)."""
+    suffixed = len(word) >= 4 and word.endswith(("ه", "ها", "هم", "هما"))
+    return (
+        _is_proper(word)
+        and fold(word) not in word_list("common.txt")
+        and not (suffixed and not word.endswith("الله"))
+    )
+
+
+def _agree(a: frozenset[str], b: frozenset[str]) -> bool:
+    return bool(a) and bool(b) and (a <= b or b <= a)
+
+
+def cue_agreement(quote: Quote) -> tuple[str, str, str]:
+    """(part of speech, gender, number) of the quote's cue; '?' when unknown."""
+    info = lookup_cue(fold(quote.cue.text)) if quote.cue is not None else None
+    if info is None:
+        return ("none" if quote.cue is None else "?"), "?", "?"
+    return info.pos, info.gender, info.number
+
+
+def candidate_gender(text: str, span: Span, quotes: Sequence[Quote] = ()) -> str:
+    """m | f | ?: from the gendered cue of a quote the mention is the speaker of
+    (`قال الوزير`), a title in or right before it (`الوزيرة`, `النائب`), or a body's head."""
+    for other in quotes:
+        if other.speaker is not None and _overlaps(other.speaker, span):
+            _, gender, _ = cue_agreement(other)
+            if gender in ("m", "f"):
+                return gender
+    gender = _mention_gender(span.text)
+    if gender != "?":
+        return gender
+    words = text[max(0, span.start - 30) : span.start].split()[-1:] + span.text.split()[:1]
+    for word in words:
+        gender = _mention_gender(word)
+        if gender != "?":
+            return gender
+        if fold(word) in word_list("titles.txt") and not fold(word).endswith("ه"):
+            return "m"
+    return "?"
+
+
+def names_someone(mention: str) -> bool:
+    """Whether a speaker mention holds a name (`ترامب`, `يوروبول`), not only a
+    description (`الصندوق`, `الداعية الإسلامي`)."""
+    return any(_name_word(w.strip('"«»“”')) for w in mention.split())
+
+
+def allowed(
+    text: str, quote: Quote, cands: Sequence[Candidate], quotes: Sequence[Quote] = ()
+) -> list[bool]:
+    """Hard constraints: a participle after a named subject takes that subject;
+    a named speaker is the speaker (or a fuller form of its name); an implicit
+    speaker is never of the other gender than a gendered cue."""
+    if any(c.origin == "subject" for c in cands):
+        return [c.origin == "subject" for c in cands]
+    if quote.speaker is not None and names_someone(quote.speaker.text):
+        own = mention_key(quote.speaker.text)
+        return [c.origin == "own" or _agree(mention_key(c.span.text), own) for c in cands]
+    _, gender, _ = cue_agreement(quote)
+    if gender not in ("m", "f") or quote.speaker is not None:
+        return [True] * len(cands)
+    return [candidate_gender(text, c.span, quotes) in (gender, "?") for c in cands]
+
+
+def _apposed(folded: str, a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` stand next to each other somewhere (40 characters apart at most)."""
+    if not a or not b or a == b:
+        return False
+    for match in re.finditer(re.escape(a), folded):
+        window = folded[match.end() : match.end() + 40]
+        if b in window:
+            return True
+        window = folded[max(0, match.start() - 40 - len(b)) : match.start()]
+        if b in window:
+            return True
+    return False
+
+
+def _head_apposed(folded: str, head: str, cand: Span) -> bool:
+    """Whether the head word of a description (`المعتمد` -> `معتمد`) stands in
+    the 40 characters before the candidate (`معتمد الجهة حسين بوشهوة`)."""
+    return bool(head) and head in folded[max(0, cand.start - 40) : cand.start]
+
+
+def _description_head(mention: str) -> str:
+    words = [fold(w) for w in mention.split()]
+    if not words:
+        return ""
+    head = words[0][1:] if words[0][:1] in "وف" and len(words[0]) > 4 else words[0]
+    return head[2:] if head.startswith("ال") and len(head) > 4 else head
+
+
+def features(
+    text: str,
+    quotes: Sequence[Quote],
+    position: int,
+    cands: Sequence[Candidate],
+    choices: Sequence[str | None] = (),
+) -> torch.Tensor:
+    """(len(cands), len(FEATURES)) feature rows, in :data:`FEATURES` order.
+    ``choices`` are the names given to the earlier quotes (``quotes[:position]``):
+    the gold names in training, the ranker's own picks when it predicts."""
+    quote = quotes[position]
+    start, end = quote_region(quote)
+    folded = fold(text)
+    pos, gender, number = cue_agreement(quote)
+    own_key = mention_key(quote.speaker.text) if quote.speaker is not None else frozenset()
+    earlier = [q.speaker for q in quotes[:position] if q.speaker is not None]
+    previous_key = mention_key(earlier[-1].text) if earlier else frozenset()
+    earlier_keys = [mention_key(s.text) for s in earlier]
+    contents = [q.content for i, q in enumerate(quotes) if i != position]
+    choice_keys = [mention_key(c) for c in choices if c]
+    previous_choice = mention_key(choices[-1]) if choices and choices[-1] else frozenset()
+    all_speaker_keys = [mention_key(q.speaker.text) for q in quotes if q.speaker is not None]
+    head = _description_head(quote.speaker.text) if quote.speaker is not None else ""
+    if not head and earlier:
+        head = _description_head(earlier[-1].text)
+    order = sorted(
+        (i for i, c in enumerate(cands) if c.span.end <= start), key=lambda i: -cands[i].span.end
+    )
+    nearest = {i: rank for rank, i in enumerate(order)}
+    rows = []
+    for i, cand in enumerate(cands):
+        span = cand.span
+        key = mention_key(span.text)
+        is_before = span.end <= start
+        gap = start - span.end if is_before else max(0, span.start - end)
+        lo, hi = (span.end, start) if is_before else (end, span.start)
+        paragraphs = text.count("\n", lo, hi) if hi > lo else 0
+        rank = nearest.get(i, -1)
+        cand_gender = candidate_gender(text, span, quotes[:position])
+        own_text = fold(quote.speaker.text) if quote.speaker is not None else ""
+        values = {
+            "own_speaker": cand.origin == "own",
+            "earlier_speaker": cand.origin == "speaker",
+            "subject": cand.origin == "subject",
+            "before": is_before,
+            "after": span.start >= end,
+            "log_distance": math.log1p(gap) / 8,
+            "paragraphs_0": paragraphs == 0,
+            "paragraphs_1": paragraphs == 1,
+            "paragraphs_2plus": paragraphs >= 2,
+            "nearest_0": rank == 0,
+            "nearest_1": rank == 1,
+            "nearest_2": rank == 2,
+            "nearest_3_5": 3 <= rank <= 5,
+            "nearest_6plus": rank >= 6,
+            "name_in_own_speaker": quote.speaker is not None
+            and cand.origin != "own"
+            and _overlaps(span, quote.speaker),
+            "agrees_own_speaker": _agree(key, own_key),
+            "agrees_previous_speaker": _agree(key, previous_key),
+            "agrees_earlier_speaker": any(_agree(key, k) for k in earlier_keys),
+            "apposition": _apposed(folded, own_text, fold(span.text)),
+            "salience": math.log1p(folded.count(fold(span.text))) / 3,
+            "gender_clash": gender in ("m", "f")
+            and cand_gender in ("m", "f")
+            and gender != cand_gender,
+            "plural_cue_person": number in ("du", "pl") and not _is_org(span.text),
+            "cue_verb": pos == "verb",
+            "cue_participle": pos == "participle",
+            "cue_noun": pos == "noun",
+            "cue_source": pos == "source",
+            "cue_none": pos in ("none", "?"),
+            "has_speaker": quote.speaker is not None,
+            "is_org": _is_org(span.text),
+            "has_proper_name": bool(key),
+            "words": min(len(span.text.split()), 8) / 8,
+            "in_other_content": any(_overlaps(span, c) for c in contents),
+            "kind_direct": quote.kind == "direct",
+            "kind_indirect": quote.kind == "indirect",
+            "kind_mixed": quote.kind == "mixed",
+            "own_has_proper_name": bool(own_key),
+            "head_apposition": cand.origin != "own" and _head_apposed(folded, head, span),
+            "agrees_previous_choice": _agree(key, previous_choice),
+            "agrees_earlier_choice": any(_agree(key, k) for k in choice_keys),
+            "agrees_any_speaker": sum(_agree(key, k) for k in all_speaker_keys) > 0,
+        }
+        rows.append([float(values[name]) for name in FEATURES])
+    return torch.tensor(rows, dtype=torch.float32).reshape(len(cands), len(FEATURES))

@@ -1,0 +1,288 @@
+"""Train the speaker ranker (:mod:`qawl.model.ranker`) on gold entity links.
+
+    qawl train-ranker CONFIG.json --model MODEL_DIR --out OUT_DIR [--epochs N] [--cache FILE]
+
+1. The tagger in MODEL_DIR encodes every annotated article of the config's
+   ``train_files`` once (its states stay frozen; the dev files in
+   ``exclude_files`` are dropped). With ``--cache FILE`` the states are kept
+   in a safetensors file, so that a second run skips this step.
+2. The mention head learns where the article writes a gold entity's name.
+3. The pair scorer learns, for each gold quote, which of its candidates
+   names the gold speaker entity (a candidate is right when the name it
+   gives, ``entity_name([mention])``, designates the gold entity by the
+   guidelines' rules). Epochs are chosen on the config's held-out fold.
+4. OUT_DIR receives a copy of MODEL_DIR with ``ranker.safetensors`` and a
+   ``ranker`` block (settings and held-out figures) in its ``config.json``.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import random
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file, save_file
+from torch import nn
+from tqdm import tqdm
+
+from qawl.attribution import entity_name
+from qawl.eval.names import names_entity
+from qawl.model.candidates import allowed, anchor, candidates, features
+from qawl.model.ranker import (
+    SpeakerRanker,
+    TokenIndex,
+    decode_mentions,
+    mention_tags,
+    span_state,
+)
+from qawl.schema import Document, Span
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Encoded:
+    """An annotated article with its frozen encoder states and subword offsets."""
+
+    doc: Document
+    states: torch.Tensor
+    offsets: list[tuple[int, int]]
+
+
+@dataclass
+class QuoteExample:
+    """One gold quote's candidates, as tensors for the scorer."""
+
+    cand_states: torch.Tensor
+    anchor_state: torch.Tensor
+    features: torch.Tensor
+    gold: torch.Tensor  # bool (k,): the candidate names the gold entity
+    allowed: torch.Tensor  # bool (k,)
+
+
+# ------------------------------------------------------------------ data
+
+
+def encode(model_dir: str, docs: list[Document], cache: Path | None) -> list[Encoded]:
+    """Each article's tagger states (read from ``cache`` when it holds them all)."""
+    from qawl.extractor import QuoteExtractor
+    from qawl.model.windows import tokenize
+
+    extractor = QuoteExtractor.from_pretrained(model_dir)
+    stored = load_file(str(cache)) if cache is not None and cache.is_file() else {}
+    out, fresh = [], {}
+    for doc in tqdm(docs, desc="encoding articles", unit="article"):
+        tokenized = tokenize(extractor.tokenizer, doc.text)
+        states = stored.get(doc.id)
+        if states is None or states.size(0) != len(tokenized):
+            _, _, hidden = extractor._emissions([tokenized], states=True)
+            states = hidden[0].half()
+            fresh[doc.id] = states
+        out.append(Encoded(doc, states.float(), tokenized.offsets))
+    if cache is not None and fresh:
+        save_file({**stored, **fresh}, str(cache))
+    return out
+
+
+def name_occurrences(doc: Document) -> list[Span]:
+    """Every place the article writes one of its gold entities' names."""
+    spans = []
+    for entity in doc.entities:
+        if not entity.name.strip():
+            continue
+        pattern = r"(?<!\w)" + re.escape(entity.name.strip()) + r"(?!\w)"
+        spans += [Span.of(doc.text, m.start(), m.end()) for m in re.finditer(pattern, doc.text)]
+    return spans
+
+
+def quote_examples(item: Encoded, mentions: list[Span]) -> list[QuoteExample]:
+    """Scorer examples of an article's gold quotes (those with a right candidate)."""
+    doc, index = item.doc, TokenIndex(item.offsets)
+    quotes = sorted(doc.quotes, key=lambda q: anchor(q).start)
+    named: dict[tuple[int, int], str] = {}
+    gold_names = [doc.entity(q.entity).name if doc.entity(q.entity) else None for q in quotes]
+    out = []
+    for position, quote in enumerate(quotes):
+        cands = candidates(doc.text, quotes, position, mentions)
+        if not cands:
+            continue
+        for c in cands:
+            if (c.span.start, c.span.end) not in named:
+                named[c.span.start, c.span.end] = entity_name([c.span], doc.text)
+        gold = [
+            names_entity(named[c.span.start, c.span.end], quote.entity, doc.entities) for c in cands
+        ]
+        if not any(gold):
+            continue
+        out.append(
+            QuoteExample(
+                torch.stack([span_state(item.states, index, c.span) for c in cands]),
+                span_state(item.states, index, anchor(quote)),
+                features(doc.text, quotes, position, cands, gold_names[:position]),
+                torch.tensor(gold),
+                torch.tensor(allowed(doc.text, quote, cands, quotes[:position])),
+            )
+        )
+    return out
+
+
+# ----------------------------------------------------------------- training
+
+
+def train_mentions(
+    ranker: SpeakerRanker, items: list[Encoded], epochs: int = 300, lr: float = 3e-3
+) -> None:
+    """Full-batch training of the mention head on the articles' name occurrences."""
+    states = torch.cat([it.states for it in items])
+    tags = torch.tensor(
+        [t for it in items for t in mention_tags(it.doc.text, it.offsets, name_occurrences(it.doc))]
+    )
+    weights = torch.tensor([1.0, 3.0, 3.0])  # names are rare; recall matters more
+    optimiser = torch.optim.Adam(ranker.mention_head.parameters(), lr=lr)
+    loss_fn = nn.CrossEntropyLoss(weight=weights)
+    for _ in tqdm(range(epochs), desc="mention head", unit="epoch"):
+        optimiser.zero_grad()
+        loss = loss_fn(ranker.mention_head(states), tags)
+        loss.backward()
+        optimiser.step()
+
+
+def mentions_of(ranker: SpeakerRanker, item: Encoded) -> list[Span]:
+    return ranker.mentions(item.doc.text, item.offsets, item.states)
+
+
+def mention_recall(ranker: SpeakerRanker, items: list[Encoded]) -> float:
+    """Share of gold name occurrences that the head finds exactly."""
+    found = total = 0
+    for item in items:
+        with torch.no_grad():
+            logits = ranker.mention_logits(item.states)
+        predicted = {(m.start, m.end) for m in decode_mentions(item.doc.text, item.offsets, logits)}
+        gold = {(s.start, s.end) for s in name_occurrences(item.doc)}
+        found += len(gold & predicted)
+        total += len(gold)
+    return found / max(1, total)
+
+
+def example_loss(ranker: SpeakerRanker, ex: QuoteExample) -> torch.Tensor:
+    """-log of the probability mass on the right, allowed candidates."""
+    scores = ranker.score(ex.cand_states, ex.anchor_state, ex.features)
+    scores = scores.masked_fill(~ex.allowed, float("-inf")) if ex.allowed.any() else scores
+    right = scores.masked_fill(~ex.gold, float("-inf"))
+    if torch.isinf(right).all():  # the constraints rule out every right candidate
+        return scores[torch.isfinite(scores)].sum() * 0.0
+    return torch.logsumexp(scores, 0) - torch.logsumexp(right, 0)
+
+
+def accuracy(ranker: SpeakerRanker, examples: list[QuoteExample]) -> float:
+    """Share of examples whose best allowed candidate is a right one."""
+    ranker.eval()
+    hits = 0
+    with torch.no_grad():
+        for ex in examples:
+            scores = ranker.score(ex.cand_states, ex.anchor_state, ex.features)
+            if ex.allowed.any():
+                scores = scores.masked_fill(~ex.allowed, float("-inf"))
+            hits += bool(ex.gold[int(scores.argmax())])
+    return hits / max(1, len(examples))
+
+
+def train_scorer(
+    ranker: SpeakerRanker,
+    train: list[QuoteExample],
+    heldout: list[QuoteExample],
+    epochs: int,
+    lr: float = 1e-3,
+    batch: int = 32,
+    seed: int = 0,
+) -> tuple[int, float]:
+    """Train the pair scorer; keep the epoch best on ``heldout`` (returned with its accuracy)."""
+    params = [p for n, p in ranker.named_parameters() if not n.startswith("mention_head")]
+    optimiser = torch.optim.AdamW(params, lr=lr, weight_decay=1e-3)
+    rng = random.Random(seed)
+    best = (-1, -1.0)
+    best_state = copy.deepcopy(ranker.state_dict())
+    for epoch in range(1, epochs + 1):
+        ranker.train()
+        order = list(range(len(train)))
+        rng.shuffle(order)
+        total = 0.0
+        for b in range(0, len(order), batch):
+            optimiser.zero_grad()
+            loss = sum(example_loss(ranker, train[i]) for i in order[b : b + batch]) / batch
+            loss.backward()
+            optimiser.step()
+            total += float(loss)
+        held = accuracy(ranker, heldout)
+        log.info("epoch %d: loss %.4f, held-out candidate accuracy %.4f", epoch, total, held)
+        if held > best[1]:
+            best = (epoch, held)
+            best_state = copy.deepcopy(ranker.state_dict())
+    ranker.load_state_dict(best_state)
+    return best
+
+
+# --------------------------------------------------------------------- main
+
+
+def train_ranker(
+    config_path: str,
+    model_dir: str,
+    out_dir: str,
+    epochs: int = 30,
+    seed: int = 0,
+    cache: str | None = None,
+    mention_source: str = "both",
+) -> dict:
+    """Train a ranker over MODEL_DIR's tagger and save both in OUT_DIR; returns its figures."""
+    from qawl.schema import load_documents
+    from qawl.training.config import TrainConfig
+    from qawl.training.data import load_gold, split_heldout
+
+    torch.manual_seed(seed)
+    cfg = TrainConfig.load(config_path)
+    excluded = {d.id for path in cfg.exclude_files for d in load_documents(path)}
+    gold = [d for d in load_gold(cfg.train_files, cfg.corpora_dir) if d.id not in excluded]
+    train_docs, held_docs = split_heldout(gold, cfg.heldout_folds, cfg.heldout_fold)
+    out = Path(out_dir)
+    if out.resolve() != Path(model_dir).resolve():
+        shutil.copytree(model_dir, out, dirs_exist_ok=True)
+    encoded = encode(model_dir, train_docs + held_docs, Path(cache) if cache else None)
+    train_items, held_items = encoded[: len(train_docs)], encoded[len(train_docs) :]
+
+    ranker = SpeakerRanker(hidden=encoded[0].states.size(-1), mention_source=mention_source)
+    train_mentions(ranker, train_items)
+    recall = mention_recall(ranker, held_items)
+    log.info("mention head: held-out recall of gold names %.4f", recall)
+
+    def examples(items: list[Encoded]) -> list[QuoteExample]:
+        return [ex for it in items for ex in quote_examples(it, mentions_of(ranker, it))]
+
+    train_ex, held_ex = examples(train_items), examples(held_items)
+    n_held_quotes = sum(len(it.doc.quotes) for it in held_items)
+    epoch, held_acc = train_scorer(ranker, train_ex, held_ex, epochs, seed=seed)
+    figures = {
+        "trained_on_articles": len(train_items),
+        "trained_on_quotes": len(train_ex),
+        "heldout_articles": len(held_items),
+        "heldout_quotes_with_a_right_candidate": f"{len(held_ex)}/{n_held_quotes}",
+        "mention_source": mention_source,
+        "heldout_mention_head_recall": round(recall, 4),
+        "heldout_candidate_accuracy": round(held_acc, 4),
+        "best_epoch": epoch,
+        "epochs": epochs,
+        "seed": seed,
+    }
+    block = ranker.save(out)
+    block["training"] = figures
+    config_file = out / "config.json"
+    config = json.loads(config_file.read_text(encoding="utf-8"))
+    config["ranker"] = block
+    config_file.write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n")
+    return figures

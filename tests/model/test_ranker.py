@@ -1,0 +1,175 @@
+"""The speaker ranker's parts: candidates, features, hard constraints, save/load, grouping."""
+
+import json
+
+import pytest
+import torch
+
+from qawl.attribution import attribute_last_source, group
+from qawl.model.candidates import FEATURES, allowed, candidates, features
+from qawl.model.ranker import (
+    SpeakerRanker,
+    TokenIndex,
+    attribute_with_ranker,
+    decode_mentions,
+    load_ranker,
+    mention_tags,
+)
+from qawl.schema import Quote, Span
+
+
+def span(text: str, part: str, occurrence: int = 0) -> Span:
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(part, start + 1)
+    return Span.of(text, start, start + len(part))
+
+
+def quote(text: str, content: str, cue: str, speaker: str | None = None, kind="indirect") -> Quote:
+    return Quote(
+        content=span(text, content),
+        kind=kind,
+        cue=span(text, cue),
+        speaker=span(text, speaker) if speaker else None,
+    )
+
+
+TWO_SOURCES = (
+    "وقالت الوزيرة سلمى الهادي إن الميزانية كافية. "
+    "وقال النائب عمر الصافي إن الأرقام غير دقيقة. "
+    "وأضافت أن الحكومة ستنشر التفاصيل غدا."
+)
+
+
+def two_source_quotes() -> list[Quote]:
+    t = TWO_SOURCES
+    return [
+        quote(t, "الميزانية كافية", "وقالت", "الوزيرة سلمى الهادي"),
+        quote(t, "الأرقام غير دقيقة", "وقال", "النائب عمر الصافي"),
+        quote(t, "الحكومة ستنشر التفاصيل غدا", "وأضافت"),
+    ]
+
+
+def test_candidates_of_an_implicit_quote_are_the_earlier_sources_nearest_first():
+    quotes = two_source_quotes()
+    mentions = [span(TWO_SOURCES, "سلمى الهادي"), span(TWO_SOURCES, "عمر الصافي")]
+    cands = candidates(TWO_SOURCES, quotes, 2, mentions)
+    texts = [c.span.text for c in cands]
+    assert texts[0] in ("النائب عمر الصافي", "عمر الصافي")
+    assert set(texts) == {
+        "سلمى الهادي", "عمر الصافي", "الوزيرة سلمى الهادي", "النائب عمر الصافي"
+    }  # fmt: skip
+    assert all(c.origin in ("mention", "speaker") for c in cands)
+
+
+def test_features_have_one_column_per_name_and_mark_the_own_speaker():
+    quotes = two_source_quotes()
+    mentions = [span(TWO_SOURCES, "سلمى الهادي"), span(TWO_SOURCES, "عمر الصافي")]
+    cands = candidates(TWO_SOURCES, quotes, 1, mentions)
+    rows = features(TWO_SOURCES, quotes, 1, cands)
+    assert rows.shape == (len(cands), len(FEATURES))
+    own = FEATURES.index("own_speaker")
+    assert rows[0, own] == 1 and cands[0].span.text == "النائب عمر الصافي"
+    assert rows[1:, own].sum() == 0
+    agrees = FEATURES.index("agrees_own_speaker")
+    inside = [i for i, c in enumerate(cands) if c.span.text == "عمر الصافي"]
+    assert rows[inside[0], agrees] == 1
+
+
+def test_a_feminine_cue_allows_no_male_candidate():
+    quotes = two_source_quotes()
+    mentions = [span(TWO_SOURCES, "سلمى الهادي"), span(TWO_SOURCES, "عمر الصافي")]
+    cands = candidates(TWO_SOURCES, quotes, 2, mentions)
+    ok = dict(
+        zip(
+            [c.span.text for c in cands],
+            allowed(TWO_SOURCES, quotes[2], cands, quotes),
+            strict=True,
+        )
+    )
+    assert ok["الوزيرة سلمى الهادي"] and not ok["النائب عمر الصافي"]
+
+
+def test_a_participle_after_a_named_subject_allows_only_that_subject():
+    t = 'وقال المدرب سعيد المالكي إن الفريق جاهز. وأردف اللاعب ياسين الطاهر قائلا: "سنلعب بقوة".'
+    quotes = [
+        quote(t, "الفريق جاهز", "وقال", "المدرب سعيد المالكي"),
+        quote(t, "سنلعب بقوة", "قائلا", kind="direct"),
+    ]
+    cands = candidates(t, quotes, 1, [span(t, "سعيد المالكي")])
+    chosen = [c.span.text for c, ok in zip(cands, allowed(t, quotes[1], cands), strict=True) if ok]
+    assert chosen == ["اللاعب ياسين الطاهر"]
+
+
+def test_a_source_after_its_content_is_a_candidate():
+    t = "«الطريق مغلق حتى الغد»، حسب مصدر في الشرطة. وتواصل الأشغال."
+    q = Quote(content=span(t, "الطريق مغلق حتى الغد"), kind="direct", cue=span(t, "حسب"))
+    cands = candidates(t, [q], 0, [span(t, "مصدر في الشرطة")])
+    assert [c.span.text for c in cands] == ["مصدر في الشرطة"]
+    after = FEATURES.index("after")
+    assert features(t, [q], 0, cands)[0, after] == 1
+
+
+def test_mention_tags_and_decoding_round_trip():
+    t = "قال الوزير جون كيري إن المحادثات مفيدة."
+    offsets = [(m.start(), m.end()) for m in __import__("re").finditer(r"\S+", t)]
+    tags = mention_tags(t, offsets, [span(t, "جون كيري")])
+    assert tags == [0, 0, 1, 2, 0, 0, 0]
+    logits = torch.nn.functional.one_hot(torch.tensor(tags), 3).float()
+    assert [m.text for m in decode_mentions(t, offsets, logits)] == ["جون كيري"]
+    assert TokenIndex(offsets).rows(span(t, "كيري").start, span(t, "كيري").end) == [3]
+
+
+def test_ranker_save_load_round_trip(tmp_path):
+    torch.manual_seed(0)
+    ranker = SpeakerRanker(hidden=16, proj=8, inner=8).eval()
+    (tmp_path / "config.json").write_text(json.dumps({"ranker": ranker.save(tmp_path)}))
+    loaded = load_ranker(tmp_path)
+    states, feats = torch.randn(5, 16), torch.randn(5, len(FEATURES))
+    with torch.no_grad():
+        assert torch.equal(
+            ranker.score(states, states[0], feats), loaded.score(states, states[0], feats)
+        )
+
+
+def test_a_ranker_with_other_features_is_refused(tmp_path):
+    ranker = SpeakerRanker(hidden=16, proj=8, inner=8)
+    block = ranker.save(tmp_path)
+    block["features"] = ["distance"]
+    (tmp_path / "config.json").write_text(json.dumps({"ranker": block}))
+    with pytest.raises(ValueError, match="features"):
+        load_ranker(tmp_path)
+
+
+def test_attribute_with_a_ranker_keeps_spans_exact_and_respects_gender():
+    torch.manual_seed(1)
+    t = TWO_SOURCES
+    offsets = [(m.start(), m.end()) for m in __import__("re").finditer(r"\w+", t)]
+    ranker = SpeakerRanker(hidden=8, proj=4, inner=4, mention_source="head").eval()
+    with torch.no_grad():  # a mention head that tags nothing: candidates are the speakers
+        ranker.mention_head.bias.copy_(torch.tensor([10.0, 0.0, 0.0]))
+    quotes, entities = attribute_with_ranker(
+        t, two_source_quotes(), torch.randn(len(offsets), 8), offsets, ranker
+    )
+    by_id = {e.id: e for e in entities}
+    assert by_id[quotes[2].entity].name == "سلمى الهادي"
+    assert quotes[2].resolved_to.text == "الوزيرة سلمى الهادي"
+    for e in entities:
+        assert all(t[m.start : m.end] == m.text for m in e.mentions)
+
+
+def test_group_joins_a_surname_to_its_full_name_and_keeps_speaker_mentions():
+    t = "وقال وزير الخارجية جون كيري إن الاتفاق قريب. وأكد كيري أن الخلافات باقية."
+    quotes = [
+        quote(t, "الاتفاق قريب", "وقال", "وزير الخارجية جون كيري"),
+        quote(t, "الخلافات باقية", "وأكد", "كيري"),
+    ]
+    quotes, entities = group(t, quotes, [span(t, "جون كيري"), span(t, "كيري", 1)])
+    assert len(entities) == 1 and entities[0].name == "جون كيري"
+    assert {m.text for m in entities[0].mentions} == {"جون كيري", "وزير الخارجية جون كيري", "كيري"}
+
+
+def test_last_source_baseline_takes_the_previous_speaker_whatever_the_gender():
+    quotes, entities = attribute_last_source(TWO_SOURCES, two_source_quotes())
+    by_id = {e.id: e for e in entities}
+    assert by_id[quotes[2].entity].name == "عمر الصافي"
