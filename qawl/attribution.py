@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qawl.eval.names import name_tokens
+from qawl.eval.names import name_tokens, names_agree
 from qawl.lexicon import lookup_cue, word_list
 from qawl.schema import Entity, Quote, Span
 from qawl.text import Token, fold, tokens
@@ -106,8 +106,8 @@ def _names_anyone(mention: str) -> bool:
 
 
 def _head(mention: str) -> str:
-    words = mention.split()
-    return fold(words[0]) if words else ""
+    words = mention.strip("\"«»“”'").split()
+    return fold(words[0].strip("\"«»“”'")) if words else ""
 
 
 def _is_org(mention: str) -> bool:
@@ -240,13 +240,15 @@ def group(
     speaker records its chosen mention in ``resolved_to``. A quote whose
     ``chosen`` is None gets an unnamed entity of its own."""
     built: list[_Entity] = []
+    names: dict[int, str] = {}  # each built entity's most complete name so far
     owner: dict[int, _Entity] = {}
     speakers: dict[int, list[Span]] = {}
     order = sorted(range(len(quotes)), key=lambda i: (quotes[i].cue or quotes[i].content).start)
     for i in order:
         quote, mention = quotes[i], chosen[i]
-        gender, number = _cue_agreement(text, quote.cue)
-        entity = _match(built, mention.text) if mention is not None else None
+        gender, _ = _cue_agreement(text, quote.cue)
+        name = entity_name([mention], text) if mention is not None else ""
+        entity = _same_name(built, names, name) if name else None
         if entity is None:
             entity = _Entity(gender=gender)
             if mention is not None:
@@ -257,6 +259,8 @@ def group(
             built.append(entity)
         if mention is not None:
             entity.add(mention)
+        if name and len(name_tokens(name)) > len(name_tokens(names.get(id(entity), ""))):
+            names[id(entity)] = name
         if quote.speaker is not None:
             speakers.setdefault(id(entity), []).append(quote.speaker)
         else:
@@ -265,11 +269,31 @@ def group(
     quotes, entities = _finalise(text, quotes, built, owner)
     by_id = {e.id: e for e in entities}
     for entity in built:
-        extra = speakers.get(id(entity))
         named = next((q.entity for q in quotes if owner[id(q)] is entity), None)
-        if extra and named in by_id:
+        if named not in by_id:
+            continue
+        if id(entity) in names:
+            by_id[named].name = names[id(entity)]
+        extra = speakers.get(id(entity))
+        if extra:
             by_id[named].mentions = sorted(set(by_id[named].mentions) | set(extra))
     return quotes, entities
+
+
+def _same_name(built: list[_Entity], names: dict[int, str], name: str) -> _Entity | None:
+    """The most recent entity whose name agrees with ``name`` (one token set
+    inside the other; a generic name such as `مصدر` only when equal)."""
+    tokens = name_tokens(name)
+    generic = {mention_key(name)} <= {frozenset(), *(frozenset({g}) for g in _GENERIC)} or (
+        mention_key(name) <= _GENERIC
+    )
+    for entity in reversed(built):
+        other = name_tokens(names.get(id(entity), ""))
+        if not other:
+            continue
+        if tokens == other or (not generic and names_agree(tokens, other)):
+            return entity
+    return None
 
 
 def attribute_last_source(text: str, quotes: list[Quote]) -> tuple[list[Quote], list[Entity]]:
@@ -431,6 +455,8 @@ def _entity_name(mentions: list[Span], text: str = "") -> str:
         return _with_first_name(text, best) if text and len(best.split()) == 1 else best
     best = max(mentions, key=lambda m: (len(mention_key(m.text)), len(m.text)))
     phrase = _without_preposition(best.text)
+    if _is_org(phrase):  # `"المعهد الوطني"، الهيئة المكلفة ...`: the name before the apposition
+        phrase = re.split(r"[،,]", phrase)[0].strip(' "«»“”') or phrase
     if text and len(phrase.split()) == 1 and _is_family_word(fold(phrase)):
         named = _with_first_name(text, phrase)
         if named != phrase:
@@ -571,6 +597,11 @@ def _without_preposition(mention: str) -> str:
     return f"{first} {rest}".strip()
 
 
+def _bare(word: str) -> str:
+    """The word without diacritics and tatweel (letters as written)."""
+    return "".join(ch for ch in word if not ("\u064b" <= ch <= "\u0652" or ch in "\u0670\u0640"))
+
+
 def _is_proper(word: str) -> bool:
     """A word that can belong to a proper name: not a title, not definite,
     not a boundary word; letters only."""
@@ -578,7 +609,8 @@ def _is_proper(word: str) -> bool:
     return (
         len(norm) >= 2
         and all(ch.isalpha() or "\u064b" <= ch <= "\u0652" for ch in word)
-        and not norm.startswith(("ال", "لل", "بال", "وال", "فال", "كال"))
+        # On the word as written: `إليستير`, `ألبرت` fold to a false `ال`.
+        and not _bare(word).startswith(("ال", "لل", "بال", "وال", "فال", "كال"))
         and norm not in word_list("titles.txt")
         and norm not in word_list("boundaries.txt")
         and norm not in word_list("complementisers.txt")

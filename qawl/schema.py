@@ -3,7 +3,7 @@
 They read and write the JSONL format of the annotation guidelines exactly (a
 prediction file is a gold file): spans are ``[start, end)`` code-point offsets
 into the record's ``text``. Fields that users need beyond the gold format
-(``score``, ``resolved_to``, entity ``mentions``, ``type``, ``gender``,
+(``score``, ``speaker_score``, ``resolved_to``, entity ``mentions``, ``type``, ``gender``,
 ``qawl_version``, ``extractor``) are optional on read and written when set.
 Input fields other than ``text`` (``title``, ``source``, ``date``, ``url`` ...)
 are carried through unchanged in ``Document.meta``.
@@ -70,6 +70,8 @@ class Quote:
     score: float | None = None
     # For an implicit speaker: the earlier mention the quote was resolved to.
     resolved_to: Span | None = None
+    # The speaker ranker's probability for the mention it chose (None: no ranker).
+    speaker_score: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -83,6 +85,8 @@ class Quote:
             out["score"] = round(float(self.score), 4)
         if self.resolved_to is not None:
             out["resolved_to"] = self.resolved_to.to_json()
+        if self.speaker_score is not None:
+            out["speaker_score"] = round(float(self.speaker_score), 4)
         return out
 
 
@@ -246,9 +250,10 @@ def _quote(value: Any, text: str, entity_ids: set[str], where: str) -> Quote:
     entity = value.get("entity")
     if entity is not None and entity not in entity_ids:
         raise RecordError(where, f"field 'entity' names unknown entity {entity!r}")
-    score = value.get("score")
-    if score is not None and not isinstance(score, int | float):
-        raise RecordError(where, "field 'score' must be a number")
+    score, speaker_score = value.get("score"), value.get("speaker_score")
+    for key, number in (("score", score), ("speaker_score", speaker_score)):
+        if number is not None and not isinstance(number, int | float):
+            raise RecordError(where, f"field '{key}' must be a number")
     return Quote(
         content=_span(value.get("content"), text, f"{where} content", optional=False),  # type: ignore[arg-type]
         kind=kind,
@@ -257,6 +262,7 @@ def _quote(value: Any, text: str, entity_ids: set[str], where: str) -> Quote:
         entity=entity,
         score=score,
         resolved_to=_span(value.get("resolved_to"), text, f"{where} resolved_to", optional=True),
+        speaker_score=speaker_score,
     )
 
 

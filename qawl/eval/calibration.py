@@ -16,15 +16,21 @@ import numpy as np
 from qawl.eval.metrics import align, attribution_right, pair_quotes
 from qawl.schema import Document, Quote
 
-FEATURES = ("bias", "logit_score", "explicit_speaker", "direct")
+# A model calibrated before the speaker ranker existed has weights for the first four.
+FEATURES = ("bias", "logit_score", "explicit_speaker", "direct", "logit_speaker_score")
+
+
+def _logit(p: float | None) -> float:
+    p = min(max(p if p is not None else 0.5, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
 
 
 def quote_features(quote: Quote) -> list[float]:
-    """What the calibrator sees of a quote: its tagger score (as a logit), and
-    whether its speaker is explicit and its kind direct (attribution is easier then)."""
-    score = min(max(quote.score if quote.score is not None else 0.5, 1e-4), 1 - 1e-4)
-    return [1.0, math.log(score / (1 - score)), float(quote.speaker is not None),
-            float(quote.kind == "direct")]  # fmt: skip
+    """What the calibrator sees of a quote: its tagger score and the ranker's
+    probability for its speaker (as logits; 0 when absent), and whether its
+    speaker is explicit and its kind direct (attribution is easier then)."""
+    return [1.0, _logit(quote.score), float(quote.speaker is not None),
+            float(quote.kind == "direct"), _logit(quote.speaker_score)]  # fmt: skip
 
 
 def outcomes(gold: Sequence[Document], pred: Sequence[Document]) -> list[tuple[Quote, bool]]:
@@ -58,7 +64,7 @@ def fit_calibrator(
 
 
 def calibrated(quote: Quote, weights: Sequence[float]) -> float:
-    z = sum(w * f for w, f in zip(weights, quote_features(quote), strict=True))
+    z = sum(w * f for w, f in zip(weights, quote_features(quote)[: len(weights)], strict=True))
     return 1 / (1 + math.exp(-z))
 
 

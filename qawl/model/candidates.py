@@ -43,7 +43,7 @@ FEATURES = (
     "has_speaker", "is_org", "has_proper_name", "words", "in_other_content",
     "kind_direct", "kind_indirect", "kind_mixed",
     "own_has_proper_name", "head_apposition", "agrees_previous_choice",
-    "agrees_earlier_choice", "agrees_any_speaker",
+    "agrees_earlier_choice", "agrees_any_speaker", "head_in_candidate",
 )  # fmt: skip
 
 
@@ -126,6 +126,7 @@ def lexical_mentions(text: str) -> list[Span]:
     (`محمد بن سلمان`, `سامي الحداد`, four words at most) and bodies from their
     head word (`منظمة العفو الدولية`, `لوزارة الدفاع` without its `ل`)."""
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    written = {fold(w) for _, _, w in words}
     stops = word_list("boundaries.txt") | word_list("complementisers.txt")
     out: list[Span] = []
     i = 0
@@ -148,11 +149,15 @@ def lexical_mentions(text: str) -> list[Span]:
             i = j + 1 if j > i else i + 1
             continue
         if _name_word(word):
+            if word[:1] in "لب" and fold(word[1:]) in written:
+                start += 1  # `لكيري`: the name without its preposition
             j = i
             while j + 1 < len(words) and j - i + 1 < MAX_NAME_WORDS:
                 if text[words[j][1] : words[j + 1][0]].strip() != "":
                     break
                 nxt = words[j + 1][2]
+                if nxt[:1] in "لب" and fold(nxt[1:]) in written:
+                    break  # `بوتين لكيري`: the addressee, written bare elsewhere
                 linked = fold(words[j][2]) in _NAME_LINKS or fold(nxt) in _NAME_LINKS
                 if not (_name_word(nxt) or linked or _is_family_word(fold(nxt))):
                     break
@@ -173,9 +178,13 @@ def _name_word(word: str) -> bool:
     frequent words of the news (`ثم`, `إذا`, `عاما`), and without an attached
     pronoun (`عليه`, `بلادها`; ta marbuta `ة` is another letter, `عبدالله` keeps its `ه`)."""
     suffixed = len(word) >= 4 and word.endswith(("ه", "ها", "هم", "هما"))
+    common = word_list("common.txt")
+    rest = fold(word[1:])
+    conjoined = word[:1] in "وف" and (rest in common or lookup_cue(rest) is not None)
     return (
         _is_proper(word)
-        and fold(word) not in word_list("common.txt")
+        and fold(word) not in common
+        and not conjoined  # `ورد`, `فقال`: a conjunction and a common word
         and not (suffixed and not word.endswith("الله"))
     )
 
@@ -211,6 +220,14 @@ def candidate_gender(text: str, span: Span, quotes: Sequence[Quote] = ()) -> str
         if fold(word) in word_list("titles.txt") and not fold(word).endswith("ه"):
             return "m"
     return "?"
+
+
+def could_name(mention: str) -> bool:
+    """Whether a span can name a source at all: it holds a name word or a body's head."""
+    words = [w.strip('"«»“”') for w in mention.split()]
+    return names_someone(mention) or any(
+        fold(w) in _ORG_HEADS or fold(w)[1:] in _ORG_HEADS for w in words
+    )
 
 
 def names_someone(mention: str) -> bool:
@@ -349,6 +366,7 @@ def features(
             "agrees_previous_choice": _agree(key, previous_choice),
             "agrees_earlier_choice": any(_agree(key, k) for k in choice_keys),
             "agrees_any_speaker": sum(_agree(key, k) for k in all_speaker_keys) > 0,
+            "head_in_candidate": cand.origin != "own" and bool(head) and head in key,
         }
         rows.append([float(values[name]) for name in FEATURES])
     return torch.tensor(rows, dtype=torch.float32).reshape(len(cands), len(FEATURES))

@@ -39,6 +39,7 @@ from qawl.model.candidates import (
     allowed,
     anchor,
     candidates,
+    could_name,
     features,
     lexical_mentions,
 )
@@ -53,8 +54,33 @@ MENTION_SOURCES = ("head", "lexical", "both")
 _EDGE = " \t\n.,،؛;:!?؟«»“”\"'‹›„()[]-–—…"
 
 
+class PairScorer(nn.Module):
+    """Score of (candidate, quote) pairs: projected span and quote states, their
+    product and the candidate's features, through a one-layer MLP."""
+
+    def __init__(self, hidden: int, proj: int, inner: int, dropout: float):
+        super().__init__()
+        self.span_proj = nn.Linear(hidden, proj)
+        self.anchor_proj = nn.Linear(hidden, proj)
+        self.mlp = nn.Sequential(
+            nn.Linear(3 * proj + len(FEATURES), inner),
+            nn.ReLU(),
+            nn.Dropout(dropout),
+            nn.Linear(inner, 1),
+        )
+
+    def forward(
+        self, cand_states: torch.Tensor, anchor_state: torch.Tensor, features: torch.Tensor
+    ) -> torch.Tensor:
+        cand = self.span_proj(cand_states)
+        anchor = self.anchor_proj(anchor_state).expand_as(cand)
+        return self.mlp(torch.cat([cand, anchor, cand * anchor, features], dim=-1)).squeeze(-1)
+
+
 class SpeakerRanker(nn.Module):
-    """Mention head + pair scorer over frozen encoder states."""
+    """Mention head + an ensemble of pair scorers over frozen encoder states
+    (``members`` scorers trained from different seeds; their scores are averaged,
+    which steadies a choice learned from a few thousand quotes)."""
 
     def __init__(
         self,
@@ -63,6 +89,7 @@ class SpeakerRanker(nn.Module):
         inner: int = 64,
         dropout: float = 0.2,
         mention_source: str = "both",
+        members: int = 1,
     ):
         super().__init__()
         if mention_source not in MENTION_SOURCES:
@@ -70,13 +97,8 @@ class SpeakerRanker(nn.Module):
         self.hidden, self.proj, self.inner = hidden, proj, inner
         self.mention_source = mention_source
         self.mention_head = nn.Linear(hidden, len(MENTION_LABELS))
-        self.span_proj = nn.Linear(hidden, proj)
-        self.anchor_proj = nn.Linear(hidden, proj)
-        self.scorer = nn.Sequential(
-            nn.Linear(3 * proj + len(FEATURES), inner),
-            nn.ReLU(),
-            nn.Dropout(dropout),
-            nn.Linear(inner, 1),
+        self.scorers = nn.ModuleList(
+            PairScorer(hidden, proj, inner, dropout) for _ in range(members)
         )
 
     def mention_logits(self, states: torch.Tensor) -> torch.Tensor:
@@ -89,7 +111,8 @@ class SpeakerRanker(nn.Module):
         found: set[Span] = set()
         if self.mention_source in ("head", "both"):
             with torch.no_grad():
-                found.update(decode_mentions(text, offsets, self.mention_logits(states)))
+                spans = decode_mentions(text, offsets, self.mention_logits(states))
+            found.update(m for m in spans if could_name(m.text))
         if self.mention_source in ("lexical", "both"):
             found.update(lexical_mentions(text))
         return sorted(found)
@@ -98,10 +121,9 @@ class SpeakerRanker(nn.Module):
         self, cand_states: torch.Tensor, anchor_state: torch.Tensor, features: torch.Tensor
     ) -> torch.Tensor:
         """Scores (k,) of k candidates from their span states (k, h), the quote's
-        state (h,) and their features (k, F)."""
-        cand = self.span_proj(cand_states)
-        anchor = self.anchor_proj(anchor_state).expand_as(cand)
-        return self.scorer(torch.cat([cand, anchor, cand * anchor, features], dim=-1)).squeeze(-1)
+        state (h,) and their features (k, F): the mean of the members' scores."""
+        scores = [scorer(cand_states, anchor_state, features) for scorer in self.scorers]
+        return torch.stack(scores).mean(0)
 
     # ------------------------------------------------------------- save/load
 
@@ -111,6 +133,7 @@ class SpeakerRanker(nn.Module):
             "proj": self.proj,
             "inner": self.inner,
             "mention_source": self.mention_source,
+            "members": len(self.scorers),
             "features": list(FEATURES),
             "mention_id2label": dict(enumerate(MENTION_LABELS)),
         }
@@ -133,6 +156,7 @@ class SpeakerRanker(nn.Module):
             int(config["proj"]),
             int(config["inner"]),
             mention_source=config.get("mention_source", "head"),
+            members=int(config.get("members", 1)),
         )
         model.load_state_dict(load_file(str(Path(directory) / RANKER_WEIGHTS)))
         return model.eval()
@@ -208,14 +232,16 @@ def choose(
     candidates: Sequence[Candidate],
     features: torch.Tensor,
     allowed: Sequence[bool],
-) -> int:
-    """Index of the best allowed candidate."""
+) -> tuple[int, float]:
+    """Index of the best allowed candidate, and its probability among the allowed ones."""
     cand_states = torch.stack([span_state(states, index, c.span) for c in candidates])
     with torch.no_grad():
         scores = ranker.score(cand_states, span_state(states, index, anchor), features)
     if any(allowed):
         scores = scores.masked_fill(~torch.tensor(list(allowed)), float("-inf"))
-    return int(scores.argmax())
+    probs = torch.softmax(scores, 0)
+    best = int(scores.argmax())
+    return best, float(probs[best])
 
 
 def attribute_with_ranker(
@@ -240,7 +266,8 @@ def attribute_with_ranker(
             continue
         feats = features(text, ordered, position, cands, names)
         ok = allowed(text, quote, cands, ordered[:position])
-        best = cands[choose(ranker, states, index, anchor(quote), cands, feats, ok)].span
+        pick, quote.speaker_score = choose(ranker, states, index, anchor(quote), cands, feats, ok)
+        best = cands[pick].span
         chosen[order[position]] = best
         names.append(entity_name([best], text))
     return group(text, quotes, chosen)

@@ -44,6 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ranker.add_argument("--out", required=True, help="output model directory (may be MODEL)")
     ranker.add_argument("--epochs", type=int, default=30)
     ranker.add_argument("--seed", type=int, default=0)
+    ranker.add_argument("--members", type=int, default=5, help="pair scorers in the ensemble")
     ranker.add_argument("--cache", help="safetensors file that keeps the encoder states")
     ranker.add_argument(
         "--mentions",
@@ -76,7 +77,14 @@ def run_train_ranker(args: argparse.Namespace) -> int:
     from qawl.training.ranker import train_ranker
 
     figures = train_ranker(
-        args.config, args.model, args.out, args.epochs, args.seed, args.cache, args.mentions
+        args.config,
+        args.model,
+        args.out,
+        args.epochs,
+        args.seed,
+        args.cache,
+        args.mentions,
+        args.members,
     )
     log.info("ranker saved in %s: %s", args.out, json.dumps(figures, ensure_ascii=False))
     return 0
