@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qawl.eval.names import name_tokens, names_agree
+from qawl.eval.names import name_tokens
 from qawl.lexicon import lookup_cue, word_list
 from qawl.schema import Entity, Quote, Span
 from qawl.text import Token, fold, tokens
@@ -240,15 +240,13 @@ def group(
     speaker records its chosen mention in ``resolved_to``. A quote whose
     ``chosen`` is None gets an unnamed entity of its own."""
     built: list[_Entity] = []
-    names: dict[int, str] = {}  # each built entity's most complete name so far
     owner: dict[int, _Entity] = {}
     speakers: dict[int, list[Span]] = {}
     order = sorted(range(len(quotes)), key=lambda i: (quotes[i].cue or quotes[i].content).start)
     for i in order:
         quote, mention = quotes[i], chosen[i]
-        gender, _ = _cue_agreement(text, quote.cue)
-        name = entity_name([mention], text) if mention is not None else ""
-        entity = _same_name(built, names, name) if name else None
+        gender, number = _cue_agreement(text, quote.cue)
+        entity = _match(built, mention.text) if mention is not None else None
         if entity is None:
             entity = _Entity(gender=gender)
             if mention is not None:
@@ -259,8 +257,6 @@ def group(
             built.append(entity)
         if mention is not None:
             entity.add(mention)
-        if name and len(name_tokens(name)) > len(name_tokens(names.get(id(entity), ""))):
-            names[id(entity)] = name
         if quote.speaker is not None:
             speakers.setdefault(id(entity), []).append(quote.speaker)
         else:
@@ -269,31 +265,11 @@ def group(
     quotes, entities = _finalise(text, quotes, built, owner)
     by_id = {e.id: e for e in entities}
     for entity in built:
-        named = next((q.entity for q in quotes if owner[id(q)] is entity), None)
-        if named not in by_id:
-            continue
-        if id(entity) in names:
-            by_id[named].name = names[id(entity)]
         extra = speakers.get(id(entity))
-        if extra:
+        named = next((q.entity for q in quotes if owner[id(q)] is entity), None)
+        if extra and named in by_id:
             by_id[named].mentions = sorted(set(by_id[named].mentions) | set(extra))
     return quotes, entities
-
-
-def _same_name(built: list[_Entity], names: dict[int, str], name: str) -> _Entity | None:
-    """The most recent entity whose name agrees with ``name`` (one token set
-    inside the other; a generic name such as `مصدر` only when equal)."""
-    tokens = name_tokens(name)
-    generic = {mention_key(name)} <= {frozenset(), *(frozenset({g}) for g in _GENERIC)} or (
-        mention_key(name) <= _GENERIC
-    )
-    for entity in reversed(built):
-        other = name_tokens(names.get(id(entity), ""))
-        if not other:
-            continue
-        if tokens == other or (not generic and names_agree(tokens, other)):
-            return entity
-    return None
 
 
 def attribute_last_source(text: str, quotes: list[Quote]) -> tuple[list[Quote], list[Entity]]:
