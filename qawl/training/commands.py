@@ -39,12 +39,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "links of CONFIG's train_files, over MODEL's frozen encoder; OUT gets MODEL plus the "
         "ranker. Epochs are chosen on CONFIG's held-out fold.",
     )
-    ranker.add_argument("config", help="JSON file of TrainConfig settings (files, folds)")
+    ranker.add_argument(
+        "config", help="JSON file of TrainConfig settings (files, folds; '-': the defaults)"
+    )
     ranker.add_argument("--model", required=True, help="fine-tuned tagger directory")
     ranker.add_argument("--out", required=True, help="output model directory (may be MODEL)")
     ranker.add_argument("--epochs", type=int, default=30)
     ranker.add_argument("--seed", type=int, default=0)
     ranker.add_argument("--members", type=int, default=5, help="pair scorers in the ensemble")
+    ranker.add_argument(
+        "--train-files", nargs="+", help="annotated JSONL to learn from instead of CONFIG's"
+    )
     ranker.add_argument("--cache", help="safetensors file that keeps the encoder states")
     ranker.add_argument(
         "--mentions",
@@ -85,6 +90,7 @@ def run_train_ranker(args: argparse.Namespace) -> int:
         args.cache,
         args.mentions,
         args.members,
+        args.train_files,
     )
     log.info("ranker saved in %s: %s", args.out, json.dumps(figures, ensure_ascii=False))
     return 0

@@ -260,6 +260,7 @@ def train_ranker(
     cache: str | None = None,
     mention_source: str = "both",
     members: int = 5,
+    train_files: list[str] | None = None,
 ) -> dict:
     """Train a ranker over MODEL_DIR's tagger and save both in OUT_DIR; returns its figures."""
     from qawl.schema import load_documents
@@ -267,7 +268,9 @@ def train_ranker(
     from qawl.training.data import load_gold, split_heldout
 
     torch.manual_seed(seed)
-    cfg = TrainConfig.load(config_path)
+    cfg = TrainConfig.load(None if config_path == "-" else config_path)
+    if train_files:
+        cfg.train_files = list(train_files)
     excluded = {d.id for path in cfg.exclude_files for d in load_documents(path)}
     gold = [d for d in load_gold(cfg.train_files, cfg.corpora_dir) if d.id not in excluded]
     train_docs, held_docs = split_heldout(gold, cfg.heldout_folds, cfg.heldout_fold)

@@ -92,3 +92,21 @@ def test_a_model_without_ranker_refuses_attribution_ranker(setup):
         QuoteExtractor.from_pretrained(root / "tagger", attribution="ranker")
     with pytest.raises(ValueError, match="attribution must be one of"):
         QuoteExtractor.from_pretrained(root / "tagger", attribution="magic")
+
+
+def test_cli_verb_trains_from_the_given_files(setup):
+    import argparse
+
+    from qawl.training.commands import register
+
+    root, config = setup
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers(dest="command"))
+    out = root / "cli-ranker"
+    args = parser.parse_args(
+        ["train-ranker", "-", "--model", str(root / "tagger"), "--out", str(out),
+         "--train-files", str(root / "gold.jsonl"), "--epochs", "1", "--members", "1"]
+    )  # fmt: skip
+    assert args.func(args) == 0
+    training = json.loads((out / "config.json").read_text(encoding="utf-8"))["ranker"]["training"]
+    assert training["trained_on_articles"] + training["heldout_articles"] == 20
