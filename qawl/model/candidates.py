@@ -76,11 +76,12 @@ def candidates(
     out: list[Candidate] = []
     if quote.speaker is not None:
         out.append(Candidate(quote.speaker, "own"))
-        out.extend(
+        out.extend(  # the name inside a titled mention (`جون كيري` in `الوزير جون كيري`)
             Candidate(m, "mention")
             for m in mentions
-            if quote.speaker.start <= m.start and m.end <= quote.speaker.end and m != quote.speaker
-        )
+            if quote.speaker.start <= m.start and m.end <= quote.speaker.end
+            and m != quote.speaker and names_someone(m.text)
+        )  # fmt: skip
     subject = _verb_subject_before(text, quote.cue)
     if subject is not None:
         out.append(Candidate(subject, "subject"))
@@ -230,6 +231,24 @@ def could_name(mention: str) -> bool:
     )
 
 
+def _last_name_word(mention: str) -> str:
+    names = [fold(w.strip('"«»“”')) for w in mention.split() if _name_word(w.strip('"«»“”'))]
+    return names[-1] if names else ""
+
+
+def fuller_name(candidate: str, speaker: str) -> bool:
+    """Whether ``candidate`` writes the speaker's name more fully: it holds the
+    speaker's name words and ends with the same last one (`جون كيري` for `كيري`,
+    not `محامي صلاح رامي عباس` for `صلاح`)."""
+    last = _last_name_word(speaker)
+    words = [fold(w.strip('"«»“”')) for w in candidate.split()]
+    if not last or not words:
+        return False
+    ends = words[-1] == last or (words[-1][:1] in "لب" and words[-1][1:] == last)
+    own = {k[1:] if k[:1] in "لب" and k[1:] == last else k for k in mention_key(speaker)}
+    return ends and own <= mention_key(candidate)
+
+
 def names_someone(mention: str) -> bool:
     """Whether a speaker mention holds a name (`ترامب`, `يوروبول`), not only a
     description (`الصندوق`, `الداعية الإسلامي`)."""
@@ -245,8 +264,7 @@ def allowed(
     if any(c.origin == "subject" for c in cands):
         return [c.origin == "subject" for c in cands]
     if quote.speaker is not None and names_someone(quote.speaker.text):
-        own = mention_key(quote.speaker.text)
-        return [c.origin == "own" or _agree(mention_key(c.span.text), own) for c in cands]
+        return [c.origin == "own" or fuller_name(c.span.text, quote.speaker.text) for c in cands]
     _, gender, _ = cue_agreement(quote)
     if gender not in ("m", "f") or quote.speaker is not None:
         return [True] * len(cands)

@@ -173,3 +173,21 @@ def test_last_source_baseline_takes_the_previous_speaker_whatever_the_gender():
     quotes, entities = attribute_last_source(TWO_SOURCES, two_source_quotes())
     by_id = {e.id: e for e in entities}
     assert by_id[quotes[2].entity].name == "عمر الصافي"
+
+
+def test_a_named_speaker_allows_only_fuller_forms_of_its_name():
+    t = (
+        "التقى محامي اللاعب رامي عباس بالصحفيين. "
+        "وقال جون كيري إن الحل قريب. وقال كيري إن الوقت ضيق."
+    )
+    second = Quote(
+        content=span(t, "الوقت ضيق"),
+        kind="indirect",
+        cue=span(t, "وقال", 1),
+        speaker=span(t, "كيري", 1),
+    )
+    quotes = [quote(t, "الحل قريب", "وقال", "جون كيري"), second]
+    mentions = [span(t, "رامي عباس"), span(t, "جون كيري")]
+    cands = candidates(t, quotes, 1, mentions)
+    ok = {c.span.text for c, a in zip(cands, allowed(t, quotes[1], cands), strict=True) if a}
+    assert ok == {"كيري", "جون كيري"}
