@@ -241,34 +241,24 @@ def group(
     ``chosen`` is None gets an unnamed entity of its own."""
     built: list[_Entity] = []
     owner: dict[int, _Entity] = {}
-    speakers: dict[int, list[Span]] = {}
     order = sorted(range(len(quotes)), key=lambda i: (quotes[i].cue or quotes[i].content).start)
     for i in order:
         quote, mention = quotes[i], chosen[i]
-        gender, number = _cue_agreement(text, quote.cue)
-        entity = _match(built, mention.text) if mention is not None else None
-        if entity is None:
-            entity = _Entity(gender=gender)
-            if mention is not None:
-                entity.is_org = _is_org(mention.text)
-                entity.gender = _mention_gender(mention.text)
-                if entity.gender == "?" and not entity.is_org:
-                    entity.gender = gender
-            built.append(entity)
+        gender, _ = _cue_agreement(text, quote.cue)
         if mention is not None:
-            entity.add(mention)
-        if quote.speaker is not None:
-            speakers.setdefault(id(entity), []).append(quote.speaker)
+            entity = _subject_entity(built, mention, gender)
         else:
+            entity = _Entity(gender=gender)
+            built.append(entity)
+        if quote.speaker is None:
             quote.resolved_to = mention
         owner[id(quote)] = entity
     quotes, entities = _finalise(text, quotes, built, owner)
     by_id = {e.id: e for e in entities}
-    for entity in built:
-        extra = speakers.get(id(entity))
-        named = next((q.entity for q in quotes if owner[id(q)] is entity), None)
-        if extra and named in by_id:
-            by_id[named].mentions = sorted(set(by_id[named].mentions) | set(extra))
+    for quote in quotes:  # the speaker spans join their entity's mentions
+        if quote.speaker is not None:
+            entity = by_id[quote.entity]
+            entity.mentions = sorted(set(entity.mentions) | {quote.speaker})
     return quotes, entities
 
 

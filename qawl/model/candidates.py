@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import torch
 
@@ -285,6 +286,12 @@ def _apposed(folded: str, a: str, b: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=4)
+def _folded(text: str) -> str:
+    """The folded article, once per article rather than once per quote."""
+    return fold(text)
+
+
 def _head_apposed(folded: str, head: str, cand: Span) -> bool:
     """Whether the head word of a description (`المعتمد` -> `معتمد`) stands in
     the 40 characters before the candidate (`معتمد الجهة حسين بوشهوة`)."""
@@ -311,7 +318,7 @@ def features(
     the gold names in training, the ranker's own picks when it predicts."""
     quote = quotes[position]
     start, end = quote_region(quote)
-    folded = fold(text)
+    folded = _folded(text)
     pos, gender, number = cue_agreement(quote)
     own_key = mention_key(quote.speaker.text) if quote.speaker is not None else frozenset()
     earlier = [q.speaker for q in quotes[:position] if q.speaker is not None]

@@ -206,17 +206,17 @@ def decode_mentions(
     """Mention spans from the head's per-subword argmax (an I after O starts a span),
     grown to whole words and trimmed of punctuation and marks."""
     labels = logits.argmax(-1).tolist()
-    runs: list[tuple[int, int]] = []
+    runs: list[list[int]] = []  # [start, end, last row] of each span
     for row, label in enumerate(labels):
         start, end = offsets[row]
         if end <= start or label == 0:
             continue
-        if label == 1 or not runs or runs[-1][2] != row - 1:  # type: ignore[index]
-            runs.append([start, end, row])  # type: ignore[arg-type]
+        if label == 1 or not runs or runs[-1][2] != row - 1:
+            runs.append([start, end, row])
         else:
-            runs[-1][1], runs[-1][2] = end, row  # type: ignore[index]
+            runs[-1][1:] = [end, row]
     out = []
-    for start, end, _ in runs:  # type: ignore[misc]
+    for start, end, _ in runs:
         start, end = snap_words(text, start, end)
         start, end = strip(text, start, end, _EDGE, _EDGE)
         if end > start:
