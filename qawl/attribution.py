@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from qawl.eval.names import name_tokens
-from qawl.lexicon import lookup_cue, word_list
+from qawl.lexicon import is_common_noun, lookup_cue, word_list
 from qawl.schema import Entity, Quote, Span
 from qawl.text import Token, fold, tokens
 
@@ -62,7 +62,10 @@ def mention_key(mention: str) -> frozenset[str]:
     """Folded name tokens of a mention with titles and attached prepositions set aside."""
     titles = word_list("titles.txt")
     out = set()
-    for tok in name_tokens(mention):
+    # `إدارة ... التابعة لوزارة الداخلية` is not the ministry: its key stops there.
+    words = [fold(w) for w in re.findall(r"\w+", mention)]
+    cut = next((" ".join(words[:i]) for i, w in enumerate(words) if w in _SUBORDINATE), None)
+    for tok in name_tokens(mention if cut is None else cut):
         if tok in titles or tok.startswith("نظير") or tok in _ANAPHORS:
             continue
         if tok[:1] in _PREFIX_PREPOSITIONS and tok[1:3] == "ال":
@@ -73,6 +76,7 @@ def mention_key(mention: str) -> frozenset[str]:
     return frozenset(out)
 
 
+_SUBORDINATE = frozenset(fold(w) for w in ("التابعة", "التابع", "تابعة", "تابع", "التابعين"))
 _ANAPHORS = frozenset(fold(w) for w in ("ذات", "نفس", "ذاته", "نفسه", "نفسها", "ذاتها"))
 
 
@@ -84,12 +88,29 @@ def _is_anaphor(mention: str) -> bool:
     return len(words) == 1 and words[0].startswith("ال") and words[0][2:] in _GENERIC
 
 
+_ADDRESSEE_HEADS = frozenset(
+    fold(w)
+    for w in ("وكالة", "قناة", "صحيفة", "جريدة", "مجلة", "موقع", "إذاعة", "تلفزيون", "راديو",
+              "صحفيين", "صحافيين", "صحافة", "إعلام", "وسائل", "الصحفيين", "الصحافيين", "الصحافة",
+              "الإعلام", "مراسل", "مراسلة", "برنامج")
+)  # fmt: skip  # `قال الموظف قيصر لوكالة الأنباء ...`: whom he told, not who he is
+
+
 def _without_addressee(text: str, speaker: Span) -> Span:
     """`بوتين لكيري` -> `بوتين`: a last word `ل` + a name that the article also
-    writes on its own is the addressee, not part of the speaker."""
+    writes on its own is the addressee, not part of the speaker; so is
+    everything from `لوكالة`, `للصحفيين` (`ل` + a medium or the press) on."""
     words = list(re.finditer(r"\S+", speaker.text))
     if len(words) < 2:
         return speaker
+    for word in words[1:]:
+        norm = fold(word.group())
+        if norm[:1] == "ل" and (
+            norm[1:] in _ADDRESSEE_HEADS or "ال" + norm[2:] in _ADDRESSEE_HEADS
+        ):
+            return Span.of(
+                text, speaker.start, speaker.start + len(speaker.text[: word.start()].rstrip(" ،,"))
+            )
     last = words[-1].group()
     if not last.startswith("ل") or last.startswith("لل") or len(last) < 4:
         return speaker
@@ -404,7 +425,11 @@ def entity_name(mentions: list[Span], text: str = "") -> str:
     """The entity's name (see :func:`_entity_name`), written as words: a hashtag
     (`#صندوق_النقد_الدولي`) names `صندوق النقد الدولي`."""
     name = _entity_name(mentions, text)
-    return " ".join(w.lstrip("#") for w in name.replace("_", " ").split()) or name
+    return _hashtag_words(name) or name
+
+
+def _hashtag_words(phrase: str) -> str:
+    return " ".join(w.lstrip("#") for w in phrase.replace("_", " ").split())
 
 
 def _entity_name(mentions: list[Span], text: str = "") -> str:
@@ -414,7 +439,8 @@ def _entity_name(mentions: list[Span], text: str = "") -> str:
     (`وزارة الدفاع الروسية`). A mention with no proper name (`الرئيس التركي`,
     `المنظمة`) is completed from the article where it stands with one
     (`الرئيس التركي رجب طيب أردوغان`), else named as written."""
-    mentions = [Span(m.start, m.end, _issuer(m.text)) for m in mentions]
+    # Hashtags as words: `الرئيس الفرنسي #إيمانويل_ماكرون` names `إيمانويل ماكرون`.
+    mentions = [Span(m.start, m.end, _issuer(_hashtag_words(m.text))) for m in mentions]
     names = [n for n in (_person_name(m.text) for m in mentions) if n]
     if names:
         best = max(names, key=lambda n: (len(n.split()), len(n)))
@@ -476,18 +502,26 @@ _NAME_LINKS = frozenset(fold(w) for w in ("أبو", "ابو", "عبد", "بن", 
 def _last_proper_run(words: list[str]) -> str:
     """The last run of name words in a phrase (`مدير المركز ... كين غراهام`
     -> `كين غراهام`): a proper word, then proper words or family names with
-    `ال` (`سامي الحداد`, `أحمد أبو الغيط`), four words at most."""
+    `ال` (`سامي الحداد`, `أحمد أبو الغيط`), four words at most. A common noun
+    (`مهاجم`, `محامي`) does not start a name, and a run that complements an
+    indefinite noun (`مهاجم ليفربول`) names its owner, not the speaker: only its
+    last two words are kept when it is long enough to hold both
+    (`رئيس حركة حماس إسماعيل هنية` -> `إسماعيل هنية`)."""
     runs: list[list[str]] = []
+    genitive: list[bool] = []
     run: list[str] = []
     previous = ""
     for word in words:
         norm = fold(word)
-        owner, previous = previous, norm
+        before, previous = previous, word
+        owner = fold(before)
         if not run and owner[:1] in "لب" and owner[1:] in _ORG_HEADS:
             continue  # `لشركة "جنرال إلكتريك"`: the body's name, not the person's
         after_link = bool(run) and fold(run[-1]) in _NAME_LINKS
         linked = (run and norm in _NAME_LINKS) or (after_link and norm.startswith("ال"))
-        if _is_proper(word) or linked:
+        if (_is_proper(word) and (run or _may_start_name(before, word))) or linked:
+            if not run:
+                genitive.append(_governs_genitive(before))
             run.append(word)
             continue
         if run and _is_family_word(norm):  # `سامي الحداد`: a family name ends the run
@@ -502,12 +536,38 @@ def _last_proper_run(words: list[str]) -> str:
         runs.append(run)
     if not runs:
         return ""
-    # A name-led mention (`خالد بن هلال رئيس قسم الأطفال`) names first; a
-    # title-led one ends with the name.
-    best = runs[0] if _is_proper(words[0]) else runs[-1]
+    if _is_proper(words[0]) and not is_common_noun(words[0]):
+        best = runs[0]  # a name-led mention (`خالد بن هلال رئيس قسم الأطفال`) names first
+    else:  # a title-led one ends with the name
+        free = [r for r, g in zip(runs, genitive, strict=True) if not g]
+        owned = [r[-2:] for r, g in zip(runs, genitive, strict=True) if g and len(r) >= 3]
+        best = (free or owned or [[]])[-1]
     while best and fold(best[-1]) in _NAME_LINKS:
         best = best[:-1]
     return " ".join(best[:4])
+
+
+def _may_start_name(before: str, word: str) -> bool:
+    """A proper word starts a name unless it is also a common noun; after a
+    definite title or description it always does (`النائب عمر الصافي`,
+    `وزير النقل كريم العابد`, though `عمر` is also "age")."""
+    return not is_common_noun(word) or (_bare(before).startswith("ال") and word[:1] not in "لب")
+
+
+_PREPOSITIONS = frozenset(
+    fold(w) for w in ("في", "من", "عن", "على", "إلى", "مع", "لدى", "حول", "عند", "ضد", "بين")
+)
+
+
+def _governs_genitive(word: str) -> bool:
+    """Whether a run of names after this word is its complement: after an
+    indefinite common noun (`مهاجم`, `لشؤون`), a preposition or a number."""
+    return bool(word) and (
+        fold(word) in _PREPOSITIONS
+        or fold(word) in _ORG_HEADS  # `حركة فتح`, `شركة أبل`
+        or is_common_noun(word)
+        or word.strip(".,،").isdigit()
+    )
 
 
 def _is_family_word(norm: str) -> bool:
@@ -589,12 +649,21 @@ def _is_proper(word: str) -> bool:
 
 
 def _name_after(text: str, end: int) -> str:
-    """Up to four proper-name words right after ``end`` (one comma of apposition allowed)."""
+    """Up to four proper-name words right after ``end``: one comma of
+    apposition, titles (`الأمير`) and up to two definite adjectives
+    (`وزير الصحة العمومية سعيد العايدي`) may come before them."""
     words: list[Token] = []
-    for tok in tokens(text, end, min(len(text), end + 80)):
+    skipped = 0
+    for tok in tokens(text, end, min(len(text), end + 120)):
         if not words and tok.text in "،,":
             continue
-        if not _is_proper(tok.text):
+        if not words and skipped < 3 and _leads_to_name(tok.text):
+            skipped += 1
+            continue
+        if words and _is_family_word(fold(tok.text)):  # `سعيد العابد`: a family name ends it
+            words.append(tok)
+            break
+        if not _is_proper(tok.text) or (not words and is_common_noun(tok.text)):
             break
         words.append(tok)
         if len(words) == 4 or text[tok.end : tok.end + 1] not in (" ", ""):
@@ -602,25 +671,45 @@ def _name_after(text: str, end: int) -> str:
     return text[words[0].start : words[-1].end] if words else ""
 
 
+def _leads_to_name(word: str) -> bool:
+    """A title or a definite adjective between a description and its name."""
+    norm = fold(word)
+    return norm in word_list("titles.txt") or (
+        norm.startswith("ال") and norm not in word_list("boundaries.txt")
+    )
+
+
 def _fuller_mention(text: str, mention: Span) -> str | None:
-    """Where the article gives the mention's words followed by a proper name."""
+    """Where the article gives the mention's words followed by a proper name
+    (`ولي العهد السعودي الأمير محمد بن سلمان` for `ولي العهد السعودي`), or a
+    body's full name (`صندوق النقد الدولي`, also written `#صندوق_النقد_الدولي`,
+    for `الصندوق`)."""
+    original, text = text, text.replace("_", " ")  # hashtags as words; offsets unchanged
     phrase = mention.text
     if phrase.startswith("ال") and len(phrase.split()) == 1:
         # `المنظمة` -> the last `منظمة ...` before it
         head = phrase[2:]
         pattern = r"(?<!\w)" + re.escape(head) + r"\b"
         for match in reversed(list(re.finditer(pattern, text[: mention.start]))):
-            name = _noun_phrase(text, match.start())
+            name = _hashtag_at(original, match.start()) or _noun_phrase(text, match.start())
             if name and name != head:
                 return name
         return None
-    if _is_org(phrase) or fold(phrase.split()[0]) not in word_list("titles.txt"):
-        return None  # a body's name is complete; only a title waits for its name
-    for match in re.finditer(re.escape(phrase), text):
+    if _is_org(phrase):
+        return None  # a body's name is complete; only a description waits for its name
+    for match in re.finditer(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", text):
         name = _name_after(text, match.end())
         if name:
             return name
     return None
+
+
+def _hashtag_at(text: str, start: int) -> str:
+    """The words of the hashtag that begins at ``start`` (after its `#`), else ''."""
+    if text[start - 1 : start] != "#":
+        return ""
+    tag = re.match(r"\w+", text[start:])
+    return tag.group().replace("_", " ") if tag else ""
 
 
 def _noun_phrase(text: str, start: int) -> str:

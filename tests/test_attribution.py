@@ -188,3 +188,74 @@ def test_a_hashtag_speaker_is_named_in_words():
     doc = rules("وقال #البنك_الدولي إن النمو سيتباطأ هذا العام.")
     assert names(doc) == ["البنك الدولي"]
     assert doc.quotes[0].speaker.text == "#البنك_الدولي"
+
+
+# ---------------------------------------------------------------- naming
+
+
+def _named(text: str, mention: str, nth: int = -1) -> str:
+    """The entity name that one occurrence of ``mention`` gets in ``text``."""
+    import re
+
+    from qawl.attribution import entity_name
+    from qawl.schema import Span
+
+    match = list(re.finditer(re.escape(mention), text))[nth]
+    return entity_name([Span.of(text, match.start(), match.end())], text)
+
+
+def test_common_noun_list_tells_nouns_from_names():
+    from qawl.lexicon import is_common_noun
+
+    assert is_common_noun("مهاجم") and is_common_noun("محامي") and is_common_noun("لشؤون")
+    # Names that fold like nouns (`سلمى` / `سلمي`) or hide one (`كمال` = `ك` + `مال`) are not.
+    assert not any(is_common_noun(w) for w in ("كمال", "سلمى", "كيري", "بوتين"))
+
+
+def test_a_description_does_not_name_the_club_or_country_it_belongs_to():
+    assert (
+        _named("وقال محمد صالح، مهاجم ليفربول الإنجليزي، إن", "محمد صالح، مهاجم ليفربول الإنجليزي")
+        == "محمد صالح"
+    )
+    assert _named("وقال مهاجم ليفربول إن الفريق جاهز", "مهاجم ليفربول") == "مهاجم ليفربول"
+
+
+def test_a_name_after_a_long_genitive_keeps_its_last_two_words():
+    assert _named("قال رئيس حركة فتح محمود عباس إن", "رئيس حركة فتح محمود عباس") == "محمود عباس"
+
+
+def test_a_run_after_a_number_is_not_a_name():
+    text = "وقال لاعب المنتخب البالغ من العمر 25 سنة إن"
+    assert _named(text, "لاعب المنتخب البالغ من العمر 25 سنة") != "سنة"
+
+
+def test_a_description_takes_the_name_the_article_gives_it_elsewhere():
+    text = (
+        "التقى ولي العهد الأردني، الأمير حسين بن عبدالله، بالوفد أمس. "
+        "وقال ولي العهد الأردني إن اللقاء كان مثمرا."
+    )
+    assert _named(text, "ولي العهد الأردني") == "حسين بن عبدالله"
+    text = (
+        "وقال وزير الصحة العمومية سعيد العابد إن المستشفى جاهز. وأكد وزير الصحة أن الأدوية متوفرة."
+    )
+    assert _named(text, "وزير الصحة") == "سعيد العابد"
+
+
+def test_a_body_written_as_a_hashtag_names_its_short_mention():
+    text = "ونشر #صندوق_النقد_الدولي تقريره أمس. وقال الصندوق إن النمو سيتحسن."
+    assert _named(text, "الصندوق") == "صندوق النقد الدولي"
+
+
+def test_a_department_of_a_ministry_is_not_the_ministry():
+    doc = rules(
+        "وقالت إدارة المرور التابعة لوزارة الداخلية إن الطريق مغلق. "
+        "وقالت وزارة الداخلية إن التحقيق مستمر."
+    )
+    assert len(doc.entities) == 2
+
+
+def test_the_medium_a_speaker_talks_to_is_cut_from_the_speaker():
+    doc = rules("وقال الموظف قاسم لوكالة الأنباء من أحد المستشفيات إن الانفجار كان قويا.")
+    (quote,) = doc.quotes
+    assert quote.speaker.text == "الموظف قاسم"
+    assert names(doc) == ["قاسم"]

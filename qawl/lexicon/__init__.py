@@ -35,6 +35,29 @@ def word_list(name: str) -> frozenset[str]:
     return frozenset(fold(line.strip()) for line in _lines(name))
 
 
+_LIGHT = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "\u0640": None})
+
+
+def light_spelling(word: str) -> str:
+    """Diacritics and tatweel dropped, alef forms unified; unlike :func:`fold`,
+    `ى` and `ة` stay apart from `ي` and `ه` (`سلمى` is a name, `سلمي` an adjective)."""
+    return "".join(
+        ch for ch in word if not ("\u064b" <= ch <= "\u0652" or ch == "\u0670")
+    ).translate(_LIGHT)
+
+
+def is_common_noun(word: str) -> bool:
+    """Whether a word is a noun or adjective that the news mostly writes with
+    the article (``nouns.txt``; with an attached preposition or conjunction
+    the list has the whole form: `لشؤون`, `ومهاجم`): it does not start a name."""
+    return light_spelling(word) in _noun_list()
+
+
+@cache
+def _noun_list() -> frozenset[str]:
+    return frozenset(line.strip() for line in _lines("nouns.txt"))
+
+
 # Suffix tables: (suffix, gender, number). The masculine singular is the bare stem.
 _PERFECT = [
     ("", "m", "sg"),

@@ -27,7 +27,7 @@ from qawl.attribution import (
     _verb_subject_before,
     mention_key,
 )
-from qawl.lexicon import lookup_cue, word_list
+from qawl.lexicon import is_common_noun, lookup_cue, word_list
 from qawl.schema import Quote, Span
 from qawl.text import fold
 
@@ -150,7 +150,7 @@ def lexical_mentions(text: str) -> list[Span]:
             out.append(Span.of(text, start + (1 if prefixed else 0), words[j][1]))
             i = j + 1 if j > i else i + 1
             continue
-        if _name_word(word):
+        if _name_word(word) and not is_common_noun(word):
             if word[:1] in "لب" and fold(word[1:]) in written:
                 start += 1  # `لكيري`: the name without its preposition
             j = i
@@ -161,6 +161,8 @@ def lexical_mentions(text: str) -> list[Span]:
                 if nxt[:1] in "لب" and fold(nxt[1:]) in written:
                     break  # `بوتين لكيري`: the addressee, written bare elsewhere
                 linked = fold(words[j][2]) in _NAME_LINKS or fold(nxt) in _NAME_LINKS
+                if is_common_noun(nxt) and not linked:
+                    break  # `أحمد مجاهد مراسلات محامي صلاح`: a noun ends the name
                 if not (_name_word(nxt) or linked or _is_family_word(fold(nxt))):
                     break
                 j += 1
