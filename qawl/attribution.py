@@ -120,6 +120,28 @@ def _without_addressee(text: str, speaker: Span) -> Span:
     return Span.of(text, speaker.start, end)
 
 
+def _without_object(text: str, speaker: Span) -> Span:
+    """`وصف مجاهد مراسلات المحامي بأنها` -> `مجاهد`: a name-led speaker that
+    goes on, with no comma, into an indefinite common noun (not a title) has
+    run into the verb's object."""
+    words = list(re.finditer(r"\S+", speaker.text))
+    if len(words) < 2 or not _is_proper(words[0].group()) or is_common_noun(words[0].group()):
+        return speaker
+    end = 1
+    while (
+        end < len(words)
+        and _is_proper(words[end].group())
+        and not is_common_noun(words[end].group())
+    ):
+        end += 1
+    if end == len(words) or speaker.text[words[end - 1].end() : words[end].start()].strip():
+        return speaker
+    nxt = words[end].group()
+    if not is_common_noun(nxt) or fold(nxt) in word_list("titles.txt"):
+        return speaker
+    return Span.of(text, speaker.start, speaker.start + words[end - 1].end())
+
+
 def _names_anyone(mention: str) -> bool:
     """Whether a speaker span holds a word that can name a source."""
     stop = word_list("boundaries.txt") | word_list("complementisers.txt")
@@ -172,7 +194,10 @@ def _match(entities: list[_Entity], mention: str) -> _Entity | None:
             if key <= entity.keys():
                 return entity
     generic = key <= _GENERIC
+    body = _is_org(mention)
     for entity in reversed(entities):
+        if body and not entity.is_org and _has_person_name(entity):
+            continue  # `الاتحاد` is not `رئيس اتحاد الكرة أحمد مجاهد`
         keys = entity.keys()
         if generic:
             if key in entity.key_sets:
@@ -181,6 +206,10 @@ def _match(entities: list[_Entity], mention: str) -> _Entity | None:
         if keys and (key <= keys or any(k and k <= key for k in entity.key_sets)):
             return entity
     return None
+
+
+def _has_person_name(entity: _Entity) -> bool:
+    return any(_person_name(m.text) for m in entity.mentions)
 
 
 def _cue_agreement(text: str, cue: Span | None) -> tuple[str, str]:
@@ -248,7 +277,7 @@ def clean_speakers(text: str, quotes: list[Quote]) -> None:
         if quote.speaker is not None and not _names_anyone(quote.speaker.text):
             quote.speaker = None
         if quote.speaker is not None:
-            quote.speaker = _without_addressee(text, quote.speaker)
+            quote.speaker = _without_object(text, _without_addressee(text, quote.speaker))
 
 
 def group(

@@ -259,3 +259,27 @@ def test_the_medium_a_speaker_talks_to_is_cut_from_the_speaker():
     (quote,) = doc.quotes
     assert quote.speaker.text == "الموظف قاسم"
     assert names(doc) == ["قاسم"]
+
+
+def test_a_name_led_speaker_stops_before_the_verbs_object():
+    from qawl.attribution import clean_speakers
+    from qawl.schema import Quote, Span
+
+    text = "ووصف مجاهد مراسلات المحامي بأنها غير مقبولة."
+    quote = Quote(
+        content=Span.of(text, text.index("غير"), text.index(".")),
+        kind="indirect",
+        cue=Span.of(text, 0, 4),
+        speaker=Span.of(text, 5, text.index(" بأنها")),
+    )
+    clean_speakers(text, [quote])
+    assert quote.speaker.text == "مجاهد"
+
+
+def test_a_body_does_not_join_the_person_whose_title_names_it():
+    doc = rules(
+        "وقال رئيس اتحاد الكرة أحمد نصار إن الموسم سينطلق قريبا. "
+        "وقال الاتحاد في بيان إن المباريات ستقام بلا جمهور."
+    )
+    assert len(doc.entities) == 2
+    assert names(doc)[0] == "أحمد نصار"
