@@ -19,6 +19,7 @@ import torch
 from qawl.attribution import (
     _NAME_LINKS,
     _ORG_HEADS,
+    _PREPOSITIONS,
     _is_family_word,
     _is_org,
     _is_proper,
@@ -143,8 +144,9 @@ def lexical_mentions(text: str) -> list[Span]:
                 and j - i < 3
                 and text[words[j][1] : words[j + 1][0]].strip(' "«»“”') == ""
                 and len(fold(words[j + 1][2])) > 1
-                and fold(words[j + 1][2]) not in stops
+                and fold(words[j + 1][2]) not in stops | _PREPOSITIONS
                 and lookup_cue(fold(words[j + 1][2])) is None
+                and not _has_pronoun(words[j + 1][2])  # `النادي الأسترالي حول عنقه`
             ):
                 j += 1
             out.append(Span.of(text, start + (1 if prefixed else 0), words[j][1]))
@@ -177,11 +179,15 @@ def lexical_mentions(text: str) -> list[Span]:
     return out
 
 
+def _has_pronoun(word: str) -> bool:
+    """An attached pronoun (`عليه`, `بلادها`; ta marbuta `ة` is another letter,
+    `عبدالله` keeps its `ه`)."""
+    return len(word) >= 4 and word.endswith(("ه", "ها", "هم", "هما")) and not word.endswith("الله")
+
+
 def _name_word(word: str) -> bool:
     """A word that can be part of a name: proper by the lexicon, not one of the
-    frequent words of the news (`ثم`, `إذا`, `عاما`), and without an attached
-    pronoun (`عليه`, `بلادها`; ta marbuta `ة` is another letter, `عبدالله` keeps its `ه`)."""
-    suffixed = len(word) >= 4 and word.endswith(("ه", "ها", "هم", "هما"))
+    frequent words of the news (`ثم`, `إذا`, `عاما`), and without an attached pronoun."""
     common = word_list("common.txt")
     rest = fold(word[1:])
     conjoined = word[:1] in "وف" and (rest in common or lookup_cue(rest) is not None)
@@ -189,7 +195,7 @@ def _name_word(word: str) -> bool:
         _is_proper(word)
         and fold(word) not in common
         and not conjoined  # `ورد`, `فقال`: a conjunction and a common word
-        and not (suffixed and not word.endswith("الله"))
+        and not _has_pronoun(word)
     )
 
 

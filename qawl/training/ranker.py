@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import logging
 import random
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
+from safetensors import safe_open
 from safetensors.torch import load_file, save_file
 from torch import nn
 from tqdm import tqdm
@@ -75,7 +77,8 @@ def encode(model_dir: str, docs: list[Document], cache: Path | None) -> list[Enc
     from qawl.model.windows import tokenize
 
     extractor = QuoteExtractor.from_pretrained(model_dir)
-    stored = load_file(str(cache)) if cache is not None and cache.is_file() else {}
+    fingerprint = _weights_fingerprint(model_dir)
+    stored = _cached_states(cache, fingerprint)
     out, fresh = [], {}
     for doc in tqdm(docs, desc="encoding articles", unit="article"):
         tokenized = tokenize(extractor.tokenizer, doc.text)
@@ -86,8 +89,28 @@ def encode(model_dir: str, docs: list[Document], cache: Path | None) -> list[Enc
             fresh[doc.id] = states
         out.append(Encoded(doc, states.float(), tokenized.offsets))
     if cache is not None and fresh:
-        save_file({**stored, **fresh}, str(cache))
+        save_file({**stored, **fresh}, str(cache), metadata={"model": fingerprint})
     return out
+
+
+def _weights_fingerprint(model_dir: str) -> str:
+    """A digest of the tagger's weights: cached states are only valid for them."""
+    digest = hashlib.sha1()
+    with open(Path(model_dir) / "model.safetensors", "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _cached_states(cache: Path | None, fingerprint: str) -> dict[str, torch.Tensor]:
+    """The states stored in ``cache`` when they were computed by these weights."""
+    if cache is None or not cache.is_file():
+        return {}
+    with safe_open(str(cache), framework="pt") as handle:
+        if (handle.metadata() or {}).get("model") != fingerprint:
+            log.info("%s was computed by other weights: encoding again", cache)
+            return {}
+    return load_file(str(cache))
 
 
 def name_occurrences(doc: Document) -> list[Span]:

@@ -110,3 +110,24 @@ def test_cli_verb_trains_from_the_given_files(setup):
     assert args.func(args) == 0
     training = json.loads((out / "config.json").read_text(encoding="utf-8"))["ranker"]["training"]
     assert training["trained_on_articles"] + training["heldout_articles"] == 20
+
+
+def test_cached_states_are_only_reused_for_the_same_weights(setup, tmp_path):
+    from qawl.schema import load_documents
+    from qawl.training.ranker import encode
+
+    root, _ = setup
+    docs = load_documents(str(root / "gold.jsonl"))[:3]
+    cache = tmp_path / "states.safetensors"
+    first = encode(str(root / "tagger"), docs, cache=cache)
+    assert cache.is_file()
+    again = encode(str(root / "tagger"), docs, cache=cache)
+    assert all(torch.equal(a.states, b.states) for a, b in zip(first, again, strict=True))
+
+    other = QuoteTagger.from_base(root / "base", max_length=32, stride=8)
+    with torch.no_grad():  # other encoder weights, same tokenizer: the cache must not be read
+        for parameter in other.parameters():
+            parameter.mul_(0.5)
+    other.save_pretrained(tmp_path / "other", tokenizer=load_tokenizer(root / "base"))
+    fresh = encode(str(tmp_path / "other"), docs, cache=cache)
+    assert not torch.equal(fresh[0].states, first[0].states)
