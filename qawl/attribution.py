@@ -120,6 +120,23 @@ def _without_addressee(text: str, speaker: Span) -> Span:
     return Span.of(text, speaker.start, end)
 
 
+# Prepositions that never introduce a source (`عن` does: `نقلت الوكالة عن مصدر`).
+_NOT_BEFORE_A_SOURCE = frozenset(
+    fold(w) for w in ("مع", "على", "إلى", "ضد", "بين", "حول", "لدى", "عند", "تجاه", "نحو")
+)
+
+
+def _governed_by_preposition(text: str, quote: Quote) -> bool:
+    """`ووصف المحادثات مع كيري بأنها ...`: a span right after a preposition
+    such as `مع` that is not part of the cue is an object, not the source."""
+    speaker, cue = quote.speaker, quote.cue
+    before = re.search(r"(\S+)\s+$", text[max(0, speaker.start - 30) : speaker.start])
+    if before is None or fold(before.group(1)) not in _NOT_BEFORE_A_SOURCE:
+        return False
+    preposition_start = speaker.start - len(before.group(0))
+    return cue is None or not (cue.start <= preposition_start <= cue.end + 1)
+
+
 def _without_object(text: str, speaker: Span) -> Span:
     """`وصف مجاهد مراسلات المحامي بأنها` -> `مجاهد`: a name-led speaker that
     goes on, with no comma, into an indefinite common noun (not a title) has
@@ -274,7 +291,9 @@ def attribute(text: str, quotes: list[Quote]) -> tuple[list[Quote], list[Entity]
 def clean_speakers(text: str, quotes: list[Quote]) -> None:
     """Drop tagged speakers that name no one (`قوله`, `له`) and cut addressees (`بوتين لكيري`)."""
     for quote in quotes:
-        if quote.speaker is not None and not _names_anyone(quote.speaker.text):
+        if quote.speaker is not None and (
+            not _names_anyone(quote.speaker.text) or _governed_by_preposition(text, quote)
+        ):
             quote.speaker = None
         if quote.speaker is not None:
             quote.speaker = _without_object(text, _without_addressee(text, quote.speaker))

@@ -283,3 +283,27 @@ def test_a_body_does_not_join_the_person_whose_title_names_it():
     )
     assert len(doc.entities) == 2
     assert names(doc)[0] == "أحمد نصار"
+
+
+def test_a_span_after_with_is_the_object_not_the_source():
+    from qawl.attribution import clean_speakers
+    from qawl.schema import Quote, Span
+
+    text = "وأكد الوزير أن اللقاء مفيد. ووصف المحادثات مع سامي بأنها كانت صريحة."
+    quote = Quote(
+        content=Span.of(text, text.index("كانت"), text.rindex(".")),
+        kind="indirect",
+        cue=Span.of(text, text.index("ووصف"), text.index("ووصف") + 4),
+        speaker=Span.of(text, text.index("سامي"), text.index("سامي") + 4),
+    )
+    clean_speakers(text, [quote])
+    assert quote.speaker is None
+    relay = "ونقلت الوكالة عن سامي قوله إن الوضع هادئ."
+    quote = Quote(
+        content=Span.of(relay, relay.index("الوضع"), relay.rindex(".")),
+        kind="indirect",
+        cue=Span.of(relay, relay.index("قوله"), relay.index("قوله") + 4),
+        speaker=Span.of(relay, relay.index("سامي"), relay.index("سامي") + 4),
+    )
+    clean_speakers(relay, [quote])
+    assert quote.speaker is not None and quote.speaker.text == "سامي"
