@@ -302,6 +302,9 @@ def train_ranker(
         shutil.copytree(model_dir, out, dirs_exist_ok=True)
     encoded = encode(model_dir, train_docs + held_docs, Path(cache) if cache else None)
     train_items, held_items = encoded[: len(train_docs)], encoded[len(train_docs) :]
+    # The heads are small: one thread beats two that wait on each other (and
+    # leaves the other core to the rest of the machine).
+    torch.set_num_threads(1)
 
     ranker = SpeakerRanker(
         hidden=encoded[0].states.size(-1), mention_source=mention_source, members=members
