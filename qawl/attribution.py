@@ -752,6 +752,10 @@ def _fuller_mention(text: str, mention: Span) -> str | None:
     return None
 
 
+def _may_start_person(word: str) -> bool:
+    return _is_proper(word) and not is_common_noun(word) and fold(word) not in _ORG_HEADS
+
+
 def _hashtag_at(text: str, start: int) -> str:
     """The words of the hashtag that begins at ``start`` (after its `#`), else ''."""
     if text[start - 1 : start] != "#":
@@ -761,12 +765,16 @@ def _hashtag_at(text: str, start: int) -> str:
 
 
 def _noun_phrase(text: str, start: int) -> str:
-    """A body's name from ``start``: words up to punctuation or a boundary (four at most)."""
-    words = []
+    """A body's name from ``start``: words up to punctuation or a boundary (four
+    at most), and before a person's name that follows its last adjective
+    (`وزارة الخارجية الروسية ماريا زاخاروفا` -> `وزارة الخارجية الروسية`)."""
+    words: list[str] = []
     for match in re.finditer(r"\S+", text[start : start + 100]):
         word = match.group()
         core = word.rstrip('،,.:"»”')
-        if words and fold(core) in word_list("boundaries.txt"):
+        if words and fold(core) in word_list("boundaries.txt") | word_list("complementisers.txt"):
+            break
+        if len(words) >= 2 and _bare(words[-1]).startswith("ال") and _may_start_person(core):
             break
         words.append(core)
         if core != word or len(words) == 4:

@@ -307,3 +307,10 @@ def test_a_span_after_with_is_the_object_not_the_source():
     )
     clean_speakers(relay, [quote])
     assert quote.speaker is not None and quote.speaker.text == "سامي"
+
+
+def test_a_body_named_from_the_article_stops_before_its_spokeswomans_name():
+    text = (
+        "وقالت وزارة الخارجية الروسية ماريا زاخاروفا إن الوضع خطير. وأضافت الوزارة أن الحوار ممكن."
+    )
+    assert _named(text, "الوزارة") == "وزارة الخارجية الروسية"
