@@ -7,7 +7,7 @@ held-out article's gold quotes (speakers and cues as annotated) are attributed
 by the ranker, by the rules' attribution and by "explicit speaker, else the
 last source", and scored by the guidelines' attribution rule.
 
-    python scripts/ranker-outlet-holdout.py [--config configs/stage2-all.json]
+    python scripts/ranker-outlet-holdout.py [--config configs/ranker-all.json]
         [--model qawl/default_model] [--cache runs/ranker-states.safetensors]
 """
 
@@ -61,7 +61,7 @@ def examples(ranker: SpeakerRanker, group: list[training.Encoded]) -> list[train
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", default="configs/stage2-all.json")
+    parser.add_argument("--config", default="configs/ranker-all.json")
     parser.add_argument("--model", default="qawl/default_model")
     parser.add_argument("--cache", default=None, help="safetensors file of encoder states")
     parser.add_argument("--epochs", type=int, default=12)
