@@ -211,10 +211,12 @@ def _match(entities: list[_Entity], mention: str) -> _Entity | None:
             if key <= entity.keys():
                 return entity
     generic = key <= _GENERIC
-    body = _is_org(mention)
+    body, named = _is_org(mention), bool(_person_name(mention))
     for entity in reversed(entities):
         if body and not entity.is_org and _has_person_name(entity):
-            continue  # `الاتحاد` is not `رئيس اتحاد الكرة أحمد مجاهد`
+            continue  # `الاتحاد` is not `رئيس اتحاد الكرة أحمد مجاهد`,
+        if named and entity.is_org and not _has_person_name(entity):
+            continue  # nor is `أحمد مجاهد، عضو مجلس إدارة الاتحاد` the `الاتحاد` before him
         keys = entity.keys()
         if generic:
             if key in entity.key_sets:

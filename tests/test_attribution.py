@@ -314,3 +314,12 @@ def test_a_body_named_from_the_article_stops_before_its_spokeswomans_name():
         "وقالت وزارة الخارجية الروسية ماريا زاخاروفا إن الوضع خطير. وأضافت الوزارة أن الحوار ممكن."
     )
     assert _named(text, "الوزارة") == "وزارة الخارجية الروسية"
+
+
+def test_a_named_person_does_not_join_the_body_named_in_his_title():
+    doc = rules(
+        "وقال الاتحاد في بيان إن المباريات ستقام بلا جمهور. "
+        "وقال أحمد نصار، عضو مجلس إدارة الاتحاد، إن القرار نهائي."
+    )
+    assert len(doc.entities) == 2
+    assert names(doc)[1] == "أحمد نصار"

@@ -20,6 +20,7 @@ from qawl.attribution import (
     _NAME_LINKS,
     _ORG_HEADS,
     _PREPOSITIONS,
+    _governs_genitive,
     _is_family_word,
     _is_org,
     _is_proper,
@@ -172,6 +173,8 @@ def lexical_mentions(text: str) -> list[Span]:
                     break  # `سامي الحداد`: a family name ends the run
             while j > i and fold(words[j][2]) in _NAME_LINKS:
                 j -= 1
+            if i > 0 and j - i >= 2 and _governs_genitive(words[i - 1][2]):
+                start = words[j - 1][0]  # `مهاجم ليفربول محمد صلاح`: the person is the end
             out.append(Span.of(text, start, words[j][1]))
             i = j + 1
             continue

@@ -191,3 +191,11 @@ def test_a_named_speaker_allows_only_fuller_forms_of_its_name():
     cands = candidates(t, quotes, 1, mentions)
     ok = {c.span.text for c, a in zip(cands, allowed(t, quotes[1], cands), strict=True) if a}
     assert ok == {"كيري", "جون كيري"}
+
+
+def test_a_name_run_after_a_description_keeps_the_persons_name():
+    from qawl.model.candidates import lexical_mentions
+
+    found = [m.text for m in lexical_mentions("وقال مهاجم ليفربول محمد صالح إن الفريق جاهز.")]
+    assert "محمد صالح" in found
+    assert not any("ليفربول" in m for m in found if "صالح" in m)
