@@ -45,10 +45,12 @@ class _Entity:
     def __post_init__(self) -> None:
         self.key_sets: set[frozenset[str]] = {mention_key(m.text) for m in self.mentions}
         self.all_keys: frozenset[str] = frozenset().union(*self.key_sets)
+        self.has_person_name = any(_person_name(m.text) for m in self.mentions)
 
     def add(self, mention: Span) -> None:
         """A new mention; its keys are kept so that matching stays linear."""
         self.mentions.append(mention)
+        self.has_person_name = self.has_person_name or bool(_person_name(mention.text))
         key = mention_key(mention.text)
         if key not in self.key_sets:
             self.key_sets.add(key)
@@ -213,9 +215,9 @@ def _match(entities: list[_Entity], mention: str) -> _Entity | None:
     generic = key <= _GENERIC
     body, named = _is_org(mention), bool(_person_name(mention))
     for entity in reversed(entities):
-        if body and not entity.is_org and _has_person_name(entity):
+        if body and not entity.is_org and entity.has_person_name:
             continue  # `الاتحاد` is not `رئيس اتحاد الكرة أحمد مجاهد`,
-        if named and entity.is_org and not _has_person_name(entity):
+        if named and entity.is_org and not entity.has_person_name:
             continue  # nor is `أحمد مجاهد، عضو مجلس إدارة الاتحاد` the `الاتحاد` before him
         keys = entity.keys()
         if generic:
@@ -225,10 +227,6 @@ def _match(entities: list[_Entity], mention: str) -> _Entity | None:
         if keys and (key <= keys or any(k and k <= key for k in entity.key_sets)):
             return entity
     return None
-
-
-def _has_person_name(entity: _Entity) -> bool:
-    return any(_person_name(m.text) for m in entity.mentions)
 
 
 def _cue_agreement(text: str, cue: Span | None) -> tuple[str, str]:
@@ -770,11 +768,12 @@ def _noun_phrase(text: str, start: int) -> str:
     """A body's name from ``start``: words up to punctuation or a boundary (four
     at most), and before a person's name that follows its last adjective
     (`وزارة الخارجية الروسية ماريا زاخاروفا` -> `وزارة الخارجية الروسية`)."""
+    stops = word_list("boundaries.txt") | word_list("complementisers.txt")
     words: list[str] = []
     for match in re.finditer(r"\S+", text[start : start + 100]):
         word = match.group()
         core = word.rstrip('،,.:"»”')
-        if words and fold(core) in word_list("boundaries.txt") | word_list("complementisers.txt"):
+        if words and fold(core) in stops:
             break
         if len(words) >= 2 and _bare(words[-1]).startswith("ال") and _may_start_person(core):
             break

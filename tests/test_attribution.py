@@ -261,17 +261,29 @@ def test_the_medium_a_speaker_talks_to_is_cut_from_the_speaker():
     assert names(doc) == ["قاسم"]
 
 
-def test_a_name_led_speaker_stops_before_the_verbs_object():
-    from qawl.attribution import clean_speakers
+def _quote(text: str, cue: str, speaker: str, content: str, after: int = 0):
+    """An indirect quote of ``text`` whose spans are the first occurrences of
+    the given strings from ``after`` (the content's after the cue)."""
     from qawl.schema import Quote, Span
 
-    text = "ووصف مجاهد مراسلات المحامي بأنها غير مقبولة."
-    quote = Quote(
-        content=Span.of(text, text.index("غير"), text.index(".")),
+    def span(part: str, start: int) -> Span:
+        at = text.index(part, start)
+        return Span.of(text, at, at + len(part))
+
+    cue_span = span(cue, after)
+    return Quote(
+        content=span(content, cue_span.end),
         kind="indirect",
-        cue=Span.of(text, 0, 4),
-        speaker=Span.of(text, 5, text.index(" بأنها")),
+        cue=cue_span,
+        speaker=span(speaker, after),
     )
+
+
+def test_a_name_led_speaker_stops_before_the_verbs_object():
+    from qawl.attribution import clean_speakers
+
+    text = "ووصف مجاهد مراسلات المحامي بأنها غير مقبولة."
+    quote = _quote(text, "ووصف", "مجاهد مراسلات المحامي", "غير مقبولة")
     clean_speakers(text, [quote])
     assert quote.speaker.text == "مجاهد"
 
@@ -287,24 +299,13 @@ def test_a_body_does_not_join_the_person_whose_title_names_it():
 
 def test_a_span_after_with_is_the_object_not_the_source():
     from qawl.attribution import clean_speakers
-    from qawl.schema import Quote, Span
 
     text = "وأكد الوزير أن اللقاء مفيد. ووصف المحادثات مع سامي بأنها كانت صريحة."
-    quote = Quote(
-        content=Span.of(text, text.index("كانت"), text.rindex(".")),
-        kind="indirect",
-        cue=Span.of(text, text.index("ووصف"), text.index("ووصف") + 4),
-        speaker=Span.of(text, text.index("سامي"), text.index("سامي") + 4),
-    )
+    quote = _quote(text, "ووصف", "سامي", "كانت صريحة")
     clean_speakers(text, [quote])
     assert quote.speaker is None
     relay = "ونقلت الوكالة عن سامي قوله إن الوضع هادئ."
-    quote = Quote(
-        content=Span.of(relay, relay.index("الوضع"), relay.rindex(".")),
-        kind="indirect",
-        cue=Span.of(relay, relay.index("قوله"), relay.index("قوله") + 4),
-        speaker=Span.of(relay, relay.index("سامي"), relay.index("سامي") + 4),
-    )
+    quote = _quote(relay, "قوله", "سامي", "الوضع هادئ")
     clean_speakers(relay, [quote])
     assert quote.speaker is not None and quote.speaker.text == "سامي"
 
@@ -318,26 +319,14 @@ def test_a_body_named_from_the_article_stops_before_its_spokeswomans_name():
 
 def test_a_named_person_does_not_join_the_body_named_in_his_title():
     from qawl.attribution import group
-    from qawl.schema import Quote, Span
 
     text = (
         "وقال الاتحاد في بيان إن المباريات ستقام بلا جمهور. "
         "وقال أحمد نصار، عضو مجلس إدارة الاتحاد، إن القرار نهائي."
     )
-
-    def quote(cue_at: int, speaker: str, content: str) -> Quote:
-        start = text.index(speaker, cue_at)
-        return Quote(
-            content=Span.of(text, text.index(content), text.index(content) + len(content)),
-            kind="indirect",
-            cue=Span.of(text, cue_at, cue_at + 4),
-            speaker=Span.of(text, start, start + len(speaker)),
-        )
-
-    second = text.index("وقال", 5)
     quotes = [
-        quote(0, "الاتحاد", "المباريات ستقام بلا جمهور"),
-        quote(second, "أحمد نصار، عضو مجلس إدارة الاتحاد", "القرار نهائي"),
+        _quote(text, "وقال", "الاتحاد", "المباريات ستقام بلا جمهور"),
+        _quote(text, "وقال", "أحمد نصار، عضو مجلس إدارة الاتحاد", "القرار نهائي", after=5),
     ]
     quotes, entities = group(text, quotes, [q.speaker for q in quotes])
     assert len(entities) == 2

@@ -131,7 +131,7 @@ def lexical_mentions(text: str) -> list[Span]:
     head word (`منظمة العفو الدولية`, `لوزارة الدفاع` without its `ل`)."""
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
     written = {fold(w) for _, _, w in words}
-    stops = word_list("boundaries.txt") | word_list("complementisers.txt")
+    body_ends = word_list("boundaries.txt") | word_list("complementisers.txt") | _PREPOSITIONS
     out: list[Span] = []
     i = 0
     while i < len(words):
@@ -145,7 +145,7 @@ def lexical_mentions(text: str) -> list[Span]:
                 and j - i < 3
                 and text[words[j][1] : words[j + 1][0]].strip(' "«»“”') == ""
                 and len(fold(words[j + 1][2])) > 1
-                and fold(words[j + 1][2]) not in stops | _PREPOSITIONS
+                and fold(words[j + 1][2]) not in body_ends
                 and lookup_cue(fold(words[j + 1][2])) is None
                 and not _has_pronoun(words[j + 1][2])  # `النادي الأسترالي حول عنقه`
             ):
