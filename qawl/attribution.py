@@ -179,6 +179,24 @@ def _is_org(mention: str) -> bool:
     return head in _ORG_HEADS or head.lstrip("ل") in _ORG_HEADS
 
 
+# `الخارجية الروسية` is the ministry (`وزارة الخارجية`) that `الوزارة` takes up.
+_MINISTRY_ELLIPSIS = frozenset(fold(w) for w in ("خارجية", "داخلية"))
+
+
+def _body_noun(mention: str) -> str:
+    """The head noun of a body mention without article or preposition
+    (`للوزارة`, `وزارة` -> `وزاره`); '' when the mention is not a body's."""
+    if not _is_org(mention):
+        return ""
+    head = _head(mention)
+    for prefix in ("لل", "بال", "ال", "ل", "ب"):
+        if head.startswith(prefix) and head[len(prefix) :] in _ORG_HEADS:
+            head = head[len(prefix) :]
+            break
+    head = head[2:] if head.startswith("ال") else head
+    return fold("وزارة") if head in _MINISTRY_ELLIPSIS else head
+
+
 def _mention_gender(mention: str) -> str:
     head = _head(mention)
     if head in _FEMININE_TITLES:
@@ -211,6 +229,12 @@ def _match(entities: list[_Entity], mention: str) -> _Entity | None:
     if _is_anaphor(mention):  # `ذات المصدر`, `المصادر`: the last source so described
         for entity in reversed(entities):
             if key <= entity.keys():
+                return entity
+    if len(mention.split()) == 1 and _head(mention).startswith("ال") and _is_org(mention):
+        # `الوزارة` after `الخارجية الروسية`, `الشركة` after `شركة أبل`
+        noun = _body_noun(mention)
+        for entity in reversed(entities):
+            if entity.is_org and any(_body_noun(m.text) == noun for m in entity.mentions):
                 return entity
     generic = key <= _GENERIC
     body, named = _is_org(mention), bool(_person_name(mention))
@@ -530,7 +554,7 @@ def _person_name(mention: str) -> str:
     """The proper name a person mention carries: an apposed name (`المتحدث
     باسم الولاية، عطا الله خوجياني`), else the last run of proper words after
     its titles; empty when it has none or names a body."""
-    if _is_org(mention):
+    if _is_org(mention) or _is_count(mention):
         return ""
     parts = [[w.strip('"«»“”.:()') for w in part.split()] for part in re.split(r"[،,]", mention)]
     parts = [[w for w in part if w] for part in parts]
@@ -542,6 +566,24 @@ def _person_name(mention: str) -> str:
     if whole:  # a part that is all name: the name itself or its apposition
         return whole[-1]
     return next((run for run in runs if run), "")
+
+
+_QUANTIFIERS = frozenset(
+    fold(w) for w in ("أكثر", "أقل", "نحو", "حوالي", "قرابة", "زهاء", "نصف", "ثلث", "ثلثا",
+                      "ثلثي", "ربع", "غالبية", "معظم", "أغلبية")
+)  # fmt: skip
+
+
+def _is_count(mention: str) -> bool:
+    """`14,8٪ منهم`, `أكثر من 9 من كل 10 مجيبين`: a share of people (a poll's
+    answer), named as written, never a person."""
+    words = mention.split()
+    if not words:
+        return False
+    first = words[0].strip("\"«»“”(")
+    return bool(re.match(r"[\d٠-٩]", first)) or (
+        fold(first) in _QUANTIFIERS and re.search(r"[\d٠-٩٪%]", mention) is not None
+    )
 
 
 _NAME_LINKS = frozenset(fold(w) for w in ("أبو", "ابو", "عبد", "بن", "ابن", "آل", "بنت", "ولد"))
@@ -559,7 +601,7 @@ def _last_proper_run(words: list[str]) -> str:
     genitive: list[bool] = []
     run: list[str] = []
     previous = ""
-    for word in words:
+    for index, word in enumerate(words):
         norm = fold(word)
         before, previous = previous, word
         owner = fold(before)
@@ -569,7 +611,7 @@ def _last_proper_run(words: list[str]) -> str:
         linked = (run and norm in _NAME_LINKS) or (after_link and norm.startswith("ال"))
         if (_is_proper(word) and (run or _may_start_name(before, word))) or linked:
             if not run:
-                genitive.append(_governs_genitive(before))
+                genitive.append(_governs_genitive(before) or _complements_a_title(words, index))
             run.append(word)
             continue
         if run and _is_family_word(norm):  # `سامي الحداد`: a family name ends the run
@@ -610,12 +652,39 @@ _PREPOSITIONS = frozenset(
 def _governs_genitive(word: str) -> bool:
     """Whether a run of names after this word is its complement: after an
     indefinite common noun (`مهاجم`, `لشؤون`), a preposition or a number."""
+    norm = fold(word)
     return bool(word) and (
-        fold(word) in _PREPOSITIONS
-        or fold(word) in _ORG_HEADS  # `حركة فتح`, `شركة أبل`
+        norm in _PREPOSITIONS
+        # `حركة فتح`, `شركة أبل`; a definite head is apposed (`وزير الخارجية سامح شكري`)
+        or (norm in _ORG_HEADS and not norm.startswith("ال"))
         or is_common_noun(word)
         or word.strip(".,،").isdigit()
     )
+
+
+_PERSON_TITLES = frozenset(
+    fold(w) for w in ("الرئيس", "رئيس", "الرئيسة", "رئيسة", "الملك", "الأمير", "الوزير", "وزير",
+                      "الشيخ", "السلطان", "المستشارة")
+)  # fmt: skip
+
+
+def _complements_a_title(words: list[str], index: int) -> bool:
+    """`الناطق باسم الرئيس فلاديمير بوتن`, `في حكومة رئيس الوزراء ستيفن هاربر`:
+    a name after a person's title that is itself governed (by `باسم`, a
+    preposition or a noun) names that person, not the speaker. Titles and
+    definite adjectives between them are passed over."""
+    titled = False
+    for word in reversed(words[:index]):
+        norm = fold(word)
+        if norm in _PERSON_TITLES:
+            titled = True
+        elif norm == "باسم":
+            return titled
+        elif norm in word_list("titles.txt") or norm.startswith("ال"):
+            continue  # `نائب الرئيس الأمريكي مايك بنس` is the vice-president
+        else:
+            return titled and _governs_genitive(word)
+    return False
 
 
 def _is_family_word(norm: str) -> bool:
@@ -746,10 +815,28 @@ def _fuller_mention(text: str, mention: Span) -> str | None:
     if _is_org(phrase):
         return None  # a body's name is complete; only a description waits for its name
     for match in re.finditer(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", text):
-        name = _name_after(text, match.end())
+        name = _name_after(text, match.end()) or _name_before(text, match.start())
         if name:
             return name
     return None
+
+
+def _name_before(text: str, start: int) -> str:
+    """The name that a description is apposed to (`ديمتري بيسكوف، الناطق
+    باسم ...` for `الناطق باسم ...`): two to four proper words before a comma."""
+    head = re.search(r"((?:\S+ ){0,5}\S+)\s*[،,]\s*$", text[max(0, start - 80) : start])
+    if head is None:
+        return ""
+    words = head.group(1).split()
+    run: list[str] = []
+    for word in reversed(words):
+        if not (_is_proper(word) or (not run and _is_family_word(fold(word)))):
+            break
+        run.insert(0, word)
+    run = run[-4:]
+    if len(run) < 2 or is_common_noun(run[0]):
+        return ""
+    return " ".join(run)
 
 
 def _may_start_person(word: str) -> bool:

@@ -331,3 +331,47 @@ def test_a_named_person_does_not_join_the_body_named_in_his_title():
     quotes, entities = group(text, quotes, [q.speaker for q in quotes])
     assert len(entities) == 2
     assert {e.name for e in entities} == {"الاتحاد", "أحمد نصار"}
+
+
+def test_a_name_after_a_definite_ministry_is_the_ministers():
+    from qawl.attribution import _person_name
+
+    assert _person_name("وزير الخارجية سامر الحلو") == "سامر الحلو"
+    assert _person_name("المتحدث باسم الداخلية هالة نصر") == "هالة نصر"
+
+
+def test_a_name_after_a_governed_title_is_not_the_speakers():
+    from qawl.attribution import _person_name
+
+    # The spokesman speaks, not the president he speaks for; a deputy is named.
+    assert _person_name("الناطق باسم الرئيس كمال ناجي") == ""
+    assert _person_name("مدير مكتب رئيس الوزراء كمال ناجي") == ""
+    assert _person_name("نائب الرئيس اللبناني كمال ناجي") == "كمال ناجي"
+
+
+def test_a_description_takes_the_name_it_is_apposed_to():
+    text = "وقال رامي سلوم، الناطق باسم الرئيس كمال ناجي، إن الزيارة ألغيت."
+    assert _named(text, "الناطق باسم الرئيس كمال ناجي") == "رامي سلوم"
+
+
+def test_a_share_of_a_poll_is_named_as_written():
+    text = "وقال 42٪ منهم إن الأسعار مرتفعة، ورأى أكثر من 7 من كل 10 مجيبين أن الأجور تراجعت."
+    assert _named(text, "42٪ منهم") == "42٪ منهم"
+    assert _named(text, "أكثر من 7 من كل 10 مجيبين") == "أكثر من 7 من كل 10 مجيبين"
+
+
+def test_the_ministry_takes_up_its_short_name():
+    from qawl.attribution import group
+
+    text = (
+        "وقالت الخارجية الفرنسية في بيان إن السفير استدعي. "
+        "وأكدت الوزارة أن القرار نهائي. وقالت الشركة إن الإنتاج توقف."
+    )
+    quotes = [
+        _quote(text, "وقالت", "الخارجية الفرنسية", "السفير استدعي"),
+        _quote(text, "وأكدت", "الوزارة", "القرار نهائي"),
+        _quote(text, "وقالت", "الشركة", "الإنتاج توقف", after=60),
+    ]
+    quotes, entities = group(text, quotes, [q.speaker for q in quotes])
+    assert quotes[0].entity == quotes[1].entity != quotes[2].entity
+    assert [e.name for e in entities][0] == "الخارجية الفرنسية"
