@@ -580,7 +580,7 @@ def _is_count(mention: str) -> bool:
     words = mention.split()
     if not words:
         return False
-    first = words[0].strip("\"«»“”(")
+    first = words[0].strip('"«»“”(')
     return bool(re.match(r"[\d٠-٩]", first)) or (
         fold(first) in _QUANTIFIERS and re.search(r"[\d٠-٩٪%]", mention) is not None
     )
