@@ -758,6 +758,7 @@ def _is_proper(word: str) -> bool:
         and norm not in word_list("boundaries.txt")
         and norm not in word_list("complementisers.txt")
         and norm not in _ORG_HEADS
+        and norm not in _PREPOSITIONS
         and not (
             norm[:1] in "لب" and (norm[1:] in _ORG_HEADS or norm[1:] in word_list("titles.txt"))
         )
@@ -780,7 +781,11 @@ def _name_after(text: str, end: int) -> str:
         if words and _is_family_word(fold(tok.text)):  # `سعيد العابد`: a family name ends it
             words.append(tok)
             break
-        if not _is_proper(tok.text) or (not words and is_common_noun(tok.text)):
+        if (
+            not _is_proper(tok.text)
+            or fold(tok.text) in _PREPOSITIONS  # `ولي العهد السعودي حول سؤال`
+            or (is_common_noun(tok.text) and not (words and fold(words[-1].text) in _NAME_LINKS))
+        ):
             break
         words.append(tok)
         if len(words) == 4 or text[tok.end : tok.end + 1] not in (" ", ""):

@@ -16,7 +16,7 @@ from qawl import __version__
 from qawl.attribution import attribute
 from qawl.lexicon import Cue, lookup_cue, word_list
 from qawl.schema import Document, Quote, Span
-from qawl.text import MarkPair, Token, pair_marks, sentences, strip_span, tokens
+from qawl.text import MarkPair, Token, fold, pair_marks, sentences, strip_span, tokens
 
 MAX_GAP = 20  # tokens between a cue and its complement (gold: 95% under 15)
 MAX_SPEAKER = 14  # tokens of a speaker mention
@@ -139,6 +139,8 @@ def _ends_speaker(tok: Token, speaker: list[Token]) -> bool:
         return True
     if not speaker and tok.norm.startswith(("لل", "بال", "ل ")):
         return True  # `تصريح للصحافيين`: an addressee, not the speaker
+    if not speaker and tok.norm in _NOT_A_SOURCE:
+        return True  # `في إجابة حول سؤال`: what it was about, not who spoke
     if not speaker or not any(_is_name_word(t) for t in speaker):
         return False  # a title chain goes on until its name (`رئيس إدارة ... لهيئة ...`)
     norm = tok.norm
@@ -151,6 +153,9 @@ def _ends_speaker(tok: Token, speaker: list[Token]) -> bool:
     )
 
 
+_NOT_A_SOURCE = frozenset(
+    fold(w) for w in ("في", "حول", "على", "إلى", "مع", "ضد", "بين", "لدى", "نحو", "تجاه", "خلال")
+)
 # Heads that take a definite complement (`وزارة الدفاع`, `مصدر ... `): not names.
 _NOT_NAMES = word_list("bodies.txt") | _UNNAMED
 
@@ -163,6 +168,28 @@ def _is_name_word(tok: Token) -> bool:
         and tok.norm not in word_list("titles.txt")
         and any(ch.isalpha() for ch in tok.text)
     )
+
+
+# Heads that a quoted name may follow inside a speaker (`صحيفة "صن" البريطانية`).
+_NAMED_IN_MARKS = word_list("bodies.txt") | frozenset(
+    fold(w) for w in ("مجلة", "جريدة", "إذاعة", "مجموعة", "صحيفة", "موقع", "منظمة", "شبكة")
+)
+
+
+def _quoted_name(doc: _Doc, j: int, speaker: list[Token]) -> int:
+    """At an opening mark right after a body head in ``speaker``, a short
+    quoted name (`مجلة "فوربس"`) continues the speaker: its words join it and
+    the index after the closing mark is returned; else 0."""
+    pair = doc.pair_at(doc.toks[j])
+    if pair is None or not pair.closed or not speaker or speaker[-1].norm not in _NAMED_IN_MARKS:
+        return 0
+    if len(doc.text[pair.content_start : pair.content_end].split()) >= MIN_QUOTED_WORDS:
+        return 0
+    k = j + 1
+    while k < len(doc.toks) and doc.toks[k].start <= pair.close:
+        speaker.append(doc.toks[k])  # up to the closing mark, which the span keeps
+        k += 1
+    return k
 
 
 def _cue_of(tok: Token) -> Cue | None:
@@ -199,14 +226,14 @@ class RuleExtractor:
         pairs = pair_marks(text)
         doc = _Doc(text, tokens(text), {p.open: p for p in pairs}, sentences(text, pairs))
         found: list[Quote] = []
-        seen: set[tuple[Span, Span | None]] = set()  # (content, cue): one quote each
+        seen: set[Span] = set()  # one quote per content: the first cue found owns it
         for i, tok in enumerate(doc.toks):
             cue = _cue_of(tok)
             if cue is None:
                 continue
             quote = _source_quote(doc, i, found) if cue.pos == "source" else _cue_quote(doc, i, cue)
-            if quote is not None and (quote.content, quote.cue) not in seen:
-                seen.add((quote.content, quote.cue))
+            if quote is not None and quote.content not in seen:
+                seen.add(quote.content)
                 found.append(quote)
         found.sort(key=lambda q: (q.content.start, q.content.end))
         return found
@@ -228,12 +255,21 @@ def _cue_quote(doc: _Doc, i: int, cue: Cue) -> Quote | None:
         if i + 1 < len(doc.toks)
         else False
     )
+    resume = 0  # the index after a quoted name taken into the speaker
     for j in range(i + 1, min(i + 1 + MAX_GAP, len(doc.toks))):
         tok = doc.toks[j]
+        if j < resume:
+            continue
         if tok.start >= sent_end and not doc.pair_at(tok):
             return None
-        if j > i + 1 and _cue_of(tok) and _cue_of(tok).pos != "source":
-            return None  # the nearer cue owns the complement (`وأضاف قائلاً`)
+        nearer = _cue_of(tok) if j > i + 1 else None
+        if nearer is not None and nearer.pos != "source":
+            # `قال الوزير في تصريح إن`: the verb keeps its subject's complement
+            circumstance = doc.toks[j - 1].norm in ("في", "خلال")  # `في تصريح`, `خلال كلمة`
+            if not (cue.pos == "verb" and speaker and nearer.pos == "noun" and circumstance):
+                return None  # the nearer cue owns the complement (`وأضاف قائلاً`)
+            in_speaker = False
+            continue
         if tok.text == ":":
             return _after_colon(doc, j, cue_tok, speaker)
         pair = doc.pair_at(tok)
@@ -244,7 +280,8 @@ def _cue_quote(doc: _Doc, i: int, cue: Cue) -> Quote | None:
             )
             if words >= MIN_QUOTED_WORDS or after_describe:
                 return _quote(doc, cue_tok, speaker, pair.content_start, pair.content_end, "direct")
-            in_speaker = False
+            resume = _quoted_name(doc, j, speaker) if in_speaker else 0
+            in_speaker = bool(resume)
             continue
         if _is_complementiser(tok):
             return _complement(doc, j + 1, cue_tok, speaker, sent_end)
@@ -374,7 +411,11 @@ def _balanced(doc: _Doc, content: Span) -> Span:
 def _speaker_span(doc: _Doc, speaker: list[Token]) -> Span | None:
     if not speaker:
         return None
-    return _span(doc, speaker[0].start, speaker[-1].end)
+    span = _span(doc, speaker[0].start, speaker[-1].end)
+    closing = next((p for p in doc.pairs_within(speaker[0].start, speaker[-1].end)), None)
+    if span is not None and closing is not None and closing.close == span.end:
+        return Span.of(doc.text, span.start, span.end + 1)  # `موقع "بوليتيكو"` keeps its mark
+    return span
 
 
 def _source_quote(doc: _Doc, i: int, found: list[Quote]) -> Quote | None:
@@ -447,6 +488,10 @@ def _source_speaker(doc: _Doc, j: int, sent_end: int) -> tuple[list[Token], int]
         j += 1
     speaker: list[Token] = []
     while j < len(toks) and toks[j].start < sent_end and len(speaker) < MAX_SPEAKER:
+        resume = _quoted_name(doc, j, speaker)
+        if resume:  # `بحسب موقع "بوليتيكو"`
+            j = resume
+            continue
         if _ends_speaker(toks[j], speaker) and toks[j].norm != "عن":
             break
         if (

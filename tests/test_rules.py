@@ -131,3 +131,31 @@ def test_dev_set_speed():
     for d in gold:
         rules(d.text, d.id)
     assert time.perf_counter() - started < 2.0
+
+
+def test_a_quoted_name_after_a_body_head_stays_in_the_speaker():
+    doc = rules('وذكرت صحيفة "الميدان" المحلية أن البلدية أغلقت السوق القديم.')
+    quote = only(doc)
+    assert quote.speaker.text == 'صحيفة "الميدان" المحلية'
+    doc = rules('وبحسب موقع "الرصيف" فإن المعبر سيفتح غدا أمام المسافرين.')
+    assert only(doc).speaker.text == 'موقع "الرصيف"'
+    spans_are_exact(doc)
+
+
+def test_a_verb_keeps_its_complement_past_a_circumstance_noun():
+    doc = rules("وقال وزير النقل في تصريح صحفي إن الطريق سيفتح قريبا.")
+    quote = only(doc)
+    assert quote.cue.text == "وقال"
+    assert quote.speaker.text == "وزير النقل"
+
+
+def test_a_noun_cue_with_its_own_speaker_owns_its_complement():
+    text = "ورحبت الحكومة بالاتفاق، إضافة إلى إعلان سامي أن «الحوار سيستمر بلا شروط مسبقة»."
+    quote = only(rules(text))
+    assert quote.cue.text == "إعلان"
+    assert quote.speaker.text == "سامي"
+
+
+def test_what_an_answer_was_about_is_not_its_speaker():
+    doc = rules("وفي إجابة حول سؤال الصحفيين إن الوفد سيعود الأسبوع المقبل.")
+    assert all(q.speaker is None or not q.speaker.text.startswith("حول") for q in doc.quotes)
