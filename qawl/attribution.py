@@ -520,7 +520,9 @@ def _entity_name(mentions: list[Span], text: str = "") -> str:
     best = max(mentions, key=lambda m: (len(mention_key(m.text)), len(m.text)))
     phrase = _without_preposition(best.text)
     if _is_org(phrase):  # `"المعهد الوطني"، الهيئة المكلفة ...`: the name before the apposition
-        phrase = re.split(r"[،,]", phrase)[0].strip(' "«»“”') or phrase
+        first = re.split(r"[،,]", phrase)[0].strip()
+        # `"المعهد الوطني"` loses its marks; `موقع "الرصيف"` keeps its pair
+        phrase = (first.strip(' "«»“”') if first[:1] in '"«“' else first) or phrase
     if text and len(phrase.split()) == 1 and _is_family_word(fold(phrase)):
         named = _with_first_name(text, phrase)
         if named != phrase:

@@ -181,7 +181,9 @@ def _quoted_name(doc: _Doc, j: int, speaker: list[Token]) -> int:
     quoted name (`مجلة "فوربس"`) continues the speaker: its words join it and
     the index after the closing mark is returned; else 0."""
     pair = doc.pair_at(doc.toks[j])
-    if pair is None or not pair.closed or not speaker or speaker[-1].norm not in _NAMED_IN_MARKS:
+    head = speaker[-1].norm if speaker else ""
+    head = head[1:] if head[:1] == "ل" and head[1:] in _NAMED_IN_MARKS else head  # `لموقع`
+    if pair is None or not pair.closed or head not in _NAMED_IN_MARKS:
         return 0
     if len(doc.text[pair.content_start : pair.content_end].split()) >= MIN_QUOTED_WORDS:
         return 0
@@ -487,6 +489,9 @@ def _source_speaker(doc: _Doc, j: int, sent_end: int) -> tuple[list[Token], int]
     if j < len(toks) and (_cue_of(toks[j]) or toks[j].norm in ("اورد", "اوردت", "نشر", "نشرت")):
         j += 1
     speaker: list[Token] = []
+    if j < len(toks) and toks[j].norm[:1] == "ل" and len(toks[j].norm) > 3:
+        speaker.append(toks[j])  # `وفقا لصحيفة ...`, `وفقا للرقابة`: the source, not an addressee
+        j += 1
     while j < len(toks) and toks[j].start < sent_end and len(speaker) < MAX_SPEAKER:
         resume = _quoted_name(doc, j, speaker)
         if resume:  # `بحسب موقع "بوليتيكو"`

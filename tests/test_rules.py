@@ -159,3 +159,11 @@ def test_a_noun_cue_with_its_own_speaker_owns_its_complement():
 def test_what_an_answer_was_about_is_not_its_speaker():
     doc = rules("وفي إجابة حول سؤال الصحفيين إن الوفد سيعود الأسبوع المقبل.")
     assert all(q.speaker is None or not q.speaker.text.startswith("حول") for q in doc.quotes)
+
+
+def test_after_according_to_a_medium_with_l_is_the_source():
+    doc = rules("وارتفعت الأسعار بنسبة عشرة بالمئة، وفقا لصحيفة الأخبار اليومية.")
+    assert only(doc).speaker.text == "لصحيفة الأخبار اليومية"
+    doc = rules('وأغلقت المدارس أبوابها، وفقا لموقع "الرصيف".')
+    assert only(doc).speaker.text == 'لموقع "الرصيف"'
+    assert doc.entities[0].name == 'موقع "الرصيف"'
