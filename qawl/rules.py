@@ -20,6 +20,7 @@ from qawl.text import MarkPair, Token, fold, pair_marks, sentences, strip_span, 
 
 MAX_GAP = 20  # tokens between a cue and its complement (gold: 95% under 15)
 MAX_SPEAKER = 14  # tokens of a speaker mention
+MAX_QUOTED_NAME = 8  # words of a body's quoted name (`قوات "التحالف العربي ..."`)
 MIN_QUOTED_WORDS = 3  # fewer quoted words after a nominal are a name or a term
 _TRIM = " \t\n.,،؛;:!?؟…-–—"
 _QUOTE_MARKS = "«»“”‹›„\"'‘’"
@@ -185,7 +186,15 @@ def _quoted_name(doc: _Doc, j: int, speaker: list[Token]) -> int:
     head = head[1:] if head[:1] == "ل" and head[1:] in _NAMED_IN_MARKS else head  # `لموقع`
     if pair is None or not pair.closed or head not in _NAMED_IN_MARKS:
         return 0
-    if len(doc.text[pair.content_start : pair.content_end].split()) >= MIN_QUOTED_WORDS:
+    k = j + 1
+    while k < len(doc.toks) and doc.toks[k].start < pair.close:
+        k += 1
+    words = len(doc.text[pair.content_start : pair.content_end].split())
+    # A longer name goes on into `إن` or a title: `مكتب "إف بي آي" إن`.
+    goes_on = k + 1 < len(doc.toks) and (
+        _is_complementiser(doc.toks[k + 1]) or doc.toks[k + 1].norm in word_list("titles.txt")
+    )
+    if words >= MIN_QUOTED_WORDS and not (goes_on and words <= MAX_QUOTED_NAME):
         return 0
     k = j + 1
     while k < len(doc.toks) and doc.toks[k].start <= pair.close:
@@ -237,8 +246,25 @@ class RuleExtractor:
             if quote is not None and quote.content not in seen:
                 seen.add(quote.content)
                 found.append(quote)
+        found = _without_cues_inside_direct_quotes(found)
         found.sort(key=lambda q: (q.content.start, q.content.end))
         return found
+
+
+def _without_cues_inside_direct_quotes(found: list[Quote]) -> list[Quote]:
+    """`قال: "نعم. وقال إنه سيبقى"`: a cue inside a direct quote's content is
+    the quoted speaker's own words, not a new quote. (Sorted starts and
+    bisect: a 1 MB article holds thousands of quotes.)"""
+    direct = sorted((q.content.start, q.content.end) for q in found if q.kind == "direct")
+    starts = [start for start, _ in direct]
+    kept = []
+    for quote in found:
+        cue = quote.cue
+        index = bisect.bisect_right(starts, cue.start) - 1 if cue is not None else -1
+        inside = index >= 0 and cue.end <= direct[index][1] and quote.kind != "direct"
+        if not inside or (quote.content.start, quote.content.end) == direct[index]:
+            kept.append(quote)
+    return kept
 
 
 def _span(doc: _Doc, start: int, end: int, chars: str = _TRIM) -> Span | None:
@@ -275,6 +301,10 @@ def _cue_quote(doc: _Doc, i: int, cue: Cue) -> Quote | None:
         if tok.text == ":":
             return _after_colon(doc, j, cue_tok, speaker)
         pair = doc.pair_at(tok)
+        if pair is not None and in_speaker:
+            resume = _quoted_name(doc, j, speaker)
+            if resume:
+                continue
         if pair is not None:
             words = len(doc.text[pair.content_start : pair.content_end].split())
             after_describe = (
@@ -282,8 +312,7 @@ def _cue_quote(doc: _Doc, i: int, cue: Cue) -> Quote | None:
             )
             if words >= MIN_QUOTED_WORDS or after_describe:
                 return _quote(doc, cue_tok, speaker, pair.content_start, pair.content_end, "direct")
-            resume = _quoted_name(doc, j, speaker) if in_speaker else 0
-            in_speaker = bool(resume)
+            in_speaker = False
             continue
         if _is_complementiser(tok):
             return _complement(doc, j + 1, cue_tok, speaker, sent_end)

@@ -167,3 +167,17 @@ def test_after_according_to_a_medium_with_l_is_the_source():
     doc = rules('وأغلقت المدارس أبوابها، وفقا لموقع "الرصيف".')
     assert only(doc).speaker.text == 'لموقع "الرصيف"'
     assert doc.entities[0].name == 'موقع "الرصيف"'
+
+
+def test_a_longer_quoted_body_name_before_inna_is_a_name_not_a_quote():
+    doc = rules('وقال مكتب "هيئة النقل العام" إن الحافلات ستعود إلى العمل غدا.')
+    quote = only(doc)
+    assert quote.speaker.text == 'مكتب "هيئة النقل العام"'
+    assert quote.content.text == "الحافلات ستعود إلى العمل غدا"
+
+
+def test_a_cue_inside_a_direct_quote_is_the_quoted_speakers_words():
+    doc = rules('وأجاب الوزير: "نعم. وقال لي إنه سيبقى في منصبه حتى نهاية العام".')
+    quote = only(doc)
+    assert quote.kind == "direct"
+    assert quote.speaker.text == "الوزير"
