@@ -45,12 +45,23 @@ class _Entity:
     def __post_init__(self) -> None:
         self.key_sets: set[frozenset[str]] = {mention_key(m.text) for m in self.mentions}
         self.all_keys: frozenset[str] = frozenset().union(*self.key_sets)
-        self.has_person_name = any(_person_name(m.text) for m in self.mentions)
+        self.name_keys: frozenset[str] = frozenset()  # folded words of its person names
+        for mention in self.mentions:
+            self._add_name(mention)
+
+    @property
+    def has_person_name(self) -> bool:
+        return bool(self.name_keys)
+
+    def _add_name(self, mention: Span) -> None:
+        name = _person_name(mention.text)
+        if name:
+            self.name_keys |= mention_key(name)
 
     def add(self, mention: Span) -> None:
         """A new mention; its keys are kept so that matching stays linear."""
         self.mentions.append(mention)
-        self.has_person_name = self.has_person_name or bool(_person_name(mention.text))
+        self._add_name(mention)
         key = mention_key(mention.text)
         if key not in self.key_sets:
             self.key_sets.add(key)
@@ -216,6 +227,8 @@ def _match(entities: list[_Entity], mention: str) -> _Entity | None:
     """The most recent entity a mention names: one key set inside the other
     (equal sets only for generic mentions such as `مصدر` or `مسؤولون`)."""
     key = mention_key(mention)
+    if _is_anaphor(mention) and not key and entities:
+        return entities[-1]  # `المسؤول ذاته`: the source just named
     if not key:  # titles only (`المسؤول`, `الوزير`): the same words name the same source
         words = name_tokens(mention)
         return next(
@@ -238,11 +251,14 @@ def _match(entities: list[_Entity], mention: str) -> _Entity | None:
                 return entity
     generic = key <= _GENERIC
     body, named = _is_org(mention), bool(_person_name(mention))
+    lone_word = len(mention.split()) == 1 and _is_proper(mention)
     for entity in reversed(entities):
         if body and not entity.is_org and entity.has_person_name:
             continue  # `الاتحاد` is not `رئيس اتحاد الكرة أحمد مجاهد`,
         if named and entity.is_org and not entity.has_person_name:
             continue  # nor is `أحمد مجاهد، عضو مجلس إدارة الاتحاد` the `الاتحاد` before him
+        if lone_word and entity.has_person_name and key - entity.name_keys:
+            continue  # `روسيا` is not `سفير روسيا ... أناتولي أنطونوف`; `كيري` is `جون كيري`
         keys = entity.keys()
         if generic:
             if key in entity.key_sets:
@@ -647,8 +663,10 @@ def _may_start_name(before: str, word: str) -> bool:
 
 
 _PREPOSITIONS = frozenset(
-    fold(w) for w in ("في", "من", "عن", "على", "إلى", "مع", "لدى", "حول", "عند", "ضد", "بين")
-)
+    fold(w)
+    for w in ("في", "من", "عن", "على", "إلى", "مع", "لدى", "حول", "عند", "ضد", "بين", "منذ",
+              "بعد", "قبل", "خلال", "عبر", "أمام", "ضمن", "دون", "حتى", "نحو")
+)  # fmt: skip
 
 
 def _governs_genitive(word: str) -> bool:
@@ -813,10 +831,13 @@ def _fuller_mention(text: str, mention: Span) -> str | None:
     if phrase.startswith("ال") and len(phrase.split()) == 1:
         # `المنظمة` -> the last `منظمة ...` before it
         head = phrase[2:]
-        pattern = r"(?<!\w)" + re.escape(head) + r"\b"
-        for match in reversed(list(re.finditer(pattern, text[: mention.start]))):
-            name = _hashtag_at(original, match.start()) or _noun_phrase(text, match.start())
-            if name and name != head:
+        pattern = r"(?<!\w)(?:و)?(" + re.escape(head) + r")\b"  # `واتحاد الكرة` too
+        before = list(re.finditer(pattern, text[: mention.start]))
+        after = list(re.finditer(pattern, text[mention.end :]))
+        for match, offset in [(m, 0) for m in reversed(before)] + [(m, mention.end) for m in after]:
+            start = match.start(1) + offset
+            name = _hashtag_at(original, start) or _noun_phrase(text, start)
+            if name and name != head and (offset == 0 or len(name.split()) >= 2):
                 return name
         return None
     if _is_org(phrase):
@@ -825,7 +846,42 @@ def _fuller_mention(text: str, mention: Span) -> str | None:
         name = _name_after(text, match.end()) or _name_before(text, match.start())
         if name:
             return name
-    return None
+    return _named_like(text, phrase) or None
+
+
+def _core(norm: str) -> str:
+    """A folded word without the conjunction, preposition and article in
+    front of it (`والرياضة`, `للمخرج` -> `رياضه`, `مخرج`)."""
+    for prefix in ("وال", "بال", "لل", "فال", "ال", "و"):
+        if norm.startswith(prefix) and len(norm) - len(prefix) >= 3:
+            return norm[len(prefix) :]
+    return norm
+
+
+def _named_like(text: str, phrase: str) -> str:
+    """The name after a fuller wording of a description: `وزير الرياضة
+    المصري` is `وزير الشباب والرياضة المصري، خالد عبد العزيز`, `المخرج` is
+    `للمخرج هادي عباس`. The description's last word must be followed by the
+    name, and its other words must come within the six words before it."""
+    raw = re.findall(r"\w+", phrase)
+    wanted = [_core(fold(w)) for w in raw]
+    # Only a title-led description (`وزير ...`) or a lone role (`المخرج`).
+    if not wanted or len(wanted) > 4:
+        return ""
+    if fold(raw[0]) not in word_list("titles.txt") and not (
+        len(raw) == 1 and fold(raw[0]).startswith(("ال", "لل"))
+    ):
+        return ""
+    words = [t for t in tokens(text) if any(ch.isalpha() for ch in t.text)]
+    for index, tok in enumerate(words):
+        if _core(tok.norm) != wanted[-1]:
+            continue
+        window = {_core(t.norm) for t in words[max(0, index - 6) : index]}
+        if set(wanted[:-1]) <= window:
+            name = _name_after(text, tok.end)
+            if len(name.split()) >= 2:  # a full name, not a stray word after it
+                return name
+    return ""
 
 
 def _name_before(text: str, start: int) -> str:

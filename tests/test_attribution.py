@@ -375,3 +375,54 @@ def test_the_ministry_takes_up_its_short_name():
     quotes, entities = group(text, quotes, [q.speaker for q in quotes])
     assert quotes[0].entity == quotes[1].entity != quotes[2].entity
     assert [e.name for e in entities][0] == "الخارجية الفرنسية"
+
+
+def test_a_description_takes_the_name_of_a_fuller_wording():
+    text = (
+        "وقال وزير الشباب والرياضة المغربي، سمير العلوي، إن الملعب جاهز. "
+        "وأكد وزير الرياضة المغربي أن المباراة في موعدها."
+    )
+    assert _named(text, "وزير الرياضة المغربي") == "سمير العلوي"
+    text = "وعرضت مسرحية جديدة للمخرج طارق الزين أمس. وقال المخرج إن العمل استغرق عاما."
+    assert _named(text, "المخرج", nth=-1) == "طارق الزين"
+
+
+def test_a_body_is_named_from_a_full_name_written_with_wa():
+    text = "تصاعد الخلاف بين اللاعب واتحاد الكرة الليبي هذا الأسبوع. وقال الاتحاد إن الأمر انتهى."
+    assert _named(text, "الاتحاد") == "اتحاد الكرة الليبي"
+
+
+def test_a_word_after_since_is_not_a_name():
+    from qawl.attribution import _person_name
+
+    assert _person_name("مشروع القانون المعروض منذ سنة") == ""
+
+
+def test_the_same_official_joins_the_source_just_named():
+    from qawl.attribution import group
+
+    text = "وقال العقيد سالم الورفلي إن الطريق آمن. وأكد المسؤول ذاته أن الدوريات مستمرة."
+    quotes = [
+        _quote(text, "وقال", "العقيد سالم الورفلي", "الطريق آمن"),
+        _quote(text, "وأكد", "المسؤول ذاته", "الدوريات مستمرة"),
+    ]
+    quotes, entities = group(text, quotes, [q.speaker for q in quotes])
+    assert quotes[0].entity == quotes[1].entity
+    assert entities[0].name == "سالم الورفلي"
+
+
+def test_a_country_does_not_join_its_ambassador():
+    from qawl.attribution import group
+
+    text = (
+        "وقال سفير ليبيا لدى تونس كمال الهادي إن العلاقات جيدة. "
+        "وأعلنت ليبيا أنها ستفتح الحدود. وأضاف الهادي أن الزيارة قريبة."
+    )
+    quotes = [
+        _quote(text, "وقال", "سفير ليبيا لدى تونس كمال الهادي", "العلاقات جيدة"),
+        _quote(text, "وأعلنت", "ليبيا", "ستفتح الحدود", after=50),
+        _quote(text, "وأضاف", "الهادي", "الزيارة قريبة", after=80),
+    ]
+    quotes, entities = group(text, quotes, [q.speaker for q in quotes])
+    assert quotes[0].entity != quotes[1].entity
+    assert quotes[0].entity == quotes[2].entity
