@@ -860,17 +860,14 @@ def _core(norm: str) -> str:
 
 def _named_like(text: str, phrase: str) -> str:
     """The name after a fuller wording of a description: `وزير الرياضة
-    المصري` is `وزير الشباب والرياضة المصري، خالد عبد العزيز`, `المخرج` is
-    `للمخرج هادي عباس`. The description's last word must be followed by the
-    name, and its other words must come within the six words before it."""
+    المغربي` is `وزير الشباب والرياضة المغربي، سمير العلوي`. The
+    description's last word must be followed by the name, and its other
+    words must come within the six words before it."""
     raw = re.findall(r"\w+", phrase)
     wanted = [_core(fold(w)) for w in raw]
-    # Only a title-led description (`وزير ...`) or a lone role (`المخرج`).
-    if not wanted or len(wanted) > 4:
-        return ""
-    if fold(raw[0]) not in word_list("titles.txt") and not (
-        len(raw) == 1 and fold(raw[0]).startswith(("ال", "لل"))
-    ):
+    # Only a title-led description (`وزير ...`): a lone word (`المخرج`) finds
+    # too many names that are not its own.
+    if not 2 <= len(wanted) <= 4 or fold(raw[0]) not in word_list("titles.txt"):
         return ""
     words = [t for t in tokens(text) if any(ch.isalpha() for ch in t.text)]
     for index, tok in enumerate(words):
