@@ -258,7 +258,7 @@ def _match(entities: list[_Entity], mention: str) -> _Entity | None:
         if named and entity.is_org and not entity.has_person_name:
             continue  # nor is `أحمد مجاهد، عضو مجلس إدارة الاتحاد` the `الاتحاد` before him
         if lone_word and entity.has_person_name and key - entity.name_keys:
-            continue  # `روسيا` is not `سفير روسيا ... أناتولي أنطونوف`; `كيري` is `جون كيري`
+            continue  # `ليبيا` is not `سفير ليبيا ... كمال الهادي`; `الهادي` is
         keys = entity.keys()
         if generic:
             if key in entity.key_sets:
@@ -593,7 +593,7 @@ _QUANTIFIERS = frozenset(
 
 
 def _is_count(mention: str) -> bool:
-    """`14,8٪ منهم`, `أكثر من 9 من كل 10 مجيبين`: a share of people (a poll's
+    """`42٪ منهم`, `أكثر من 7 من كل 10 مجيبين`: a share of people (a poll's
     answer), named as written, never a person."""
     words = mention.split()
     if not words:
@@ -689,7 +689,7 @@ _PERSON_TITLES = frozenset(
 
 
 def _complements_a_title(words: list[str], index: int) -> bool:
-    """`الناطق باسم الرئيس فلاديمير بوتن`, `في حكومة رئيس الوزراء ستيفن هاربر`:
+    """`الناطق باسم الرئيس كمال ناجي`, `في حكومة رئيس الوزراء سامر نصار`:
     a name after a person's title that is itself governed (by `باسم`, a
     preposition or a noun) names that person, not the speaker. Titles and
     definite adjectives between them are passed over."""
@@ -803,7 +803,7 @@ def _name_after(text: str, end: int) -> str:
             break
         if (
             not _is_proper(tok.text)
-            or fold(tok.text) in _PREPOSITIONS  # `ولي العهد السعودي حول سؤال`
+            or fold(tok.text) in _PREPOSITIONS  # `وزير النقل حول سؤال`
             or (is_common_noun(tok.text) and not (words and fold(words[-1].text) in _NAME_LINKS))
         ):
             break
@@ -882,8 +882,8 @@ def _named_like(text: str, phrase: str) -> str:
 
 
 def _name_before(text: str, start: int) -> str:
-    """The name that a description is apposed to (`ديمتري بيسكوف، الناطق
-    باسم ...` for `الناطق باسم ...`): two to four proper words before a comma."""
+    """The name that a description is apposed to (`رامي سلوم، الناطق باسم
+    ...` for `الناطق باسم ...`): two to four proper words before a comma."""
     head = re.search(r"((?:\S+ ){0,5}\S+)\s*[،,]\s*$", text[max(0, start - 80) : start])
     if head is None:
         return ""

@@ -20,7 +20,7 @@ from qawl.text import MarkPair, Token, fold, pair_marks, sentences, strip_span, 
 
 MAX_GAP = 20  # tokens between a cue and its complement (gold: 95% under 15)
 MAX_SPEAKER = 14  # tokens of a speaker mention
-MAX_QUOTED_NAME = 8  # words of a body's quoted name (`قوات "التحالف العربي ..."`)
+MAX_QUOTED_NAME = 8  # words of a body's quoted name (`مكتب "هيئة النقل العام"`)
 MIN_QUOTED_WORDS = 3  # fewer quoted words after a nominal are a name or a term
 _TRIM = " \t\n.,،؛;:!?؟…-–—"
 _QUOTE_MARKS = "«»“”‹›„\"'‘’"
@@ -171,7 +171,7 @@ def _is_name_word(tok: Token) -> bool:
     )
 
 
-# Heads that a quoted name may follow inside a speaker (`صحيفة "صن" البريطانية`).
+# Heads that a quoted name may follow inside a speaker (`صحيفة "الميدان" المحلية`).
 _NAMED_IN_MARKS = word_list("bodies.txt") | frozenset(
     fold(w) for w in ("مجلة", "جريدة", "إذاعة", "مجموعة", "صحيفة", "موقع", "منظمة", "شبكة")
 )
@@ -179,7 +179,7 @@ _NAMED_IN_MARKS = word_list("bodies.txt") | frozenset(
 
 def _quoted_name(doc: _Doc, j: int, speaker: list[Token]) -> int:
     """At an opening mark right after a body head in ``speaker``, a short
-    quoted name (`مجلة "فوربس"`) continues the speaker: its words join it and
+    quoted name (`مجلة "الميدان"`) continues the speaker: its words join it and
     the index after the closing mark is returned; else 0."""
     pair = doc.pair_at(doc.toks[j])
     head = speaker[-1].norm if speaker else ""
@@ -190,7 +190,7 @@ def _quoted_name(doc: _Doc, j: int, speaker: list[Token]) -> int:
     while k < len(doc.toks) and doc.toks[k].start < pair.close:
         k += 1
     words = len(doc.text[pair.content_start : pair.content_end].split())
-    # A longer name goes on into `إن` or a title: `مكتب "إف بي آي" إن`.
+    # A longer name goes on into `إن` or a title: `مكتب "هيئة النقل" إن`.
     goes_on = k + 1 < len(doc.toks) and (
         _is_complementiser(doc.toks[k + 1]) or doc.toks[k + 1].norm in word_list("titles.txt")
     )
@@ -445,7 +445,7 @@ def _speaker_span(doc: _Doc, speaker: list[Token]) -> Span | None:
     span = _span(doc, speaker[0].start, speaker[-1].end)
     closing = next((p for p in doc.pairs_within(speaker[0].start, speaker[-1].end)), None)
     if span is not None and closing is not None and closing.close == span.end:
-        return Span.of(doc.text, span.start, span.end + 1)  # `موقع "بوليتيكو"` keeps its mark
+        return Span.of(doc.text, span.start, span.end + 1)  # `موقع "الرصيف"` keeps its mark
     return span
 
 
@@ -523,7 +523,7 @@ def _source_speaker(doc: _Doc, j: int, sent_end: int) -> tuple[list[Token], int]
         j += 1
     while j < len(toks) and toks[j].start < sent_end and len(speaker) < MAX_SPEAKER:
         resume = _quoted_name(doc, j, speaker)
-        if resume:  # `بحسب موقع "بوليتيكو"`
+        if resume:  # `بحسب موقع "الرصيف"`
             j = resume
             continue
         if _ends_speaker(toks[j], speaker) and toks[j].norm != "عن":
