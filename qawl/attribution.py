@@ -536,9 +536,7 @@ def _entity_name(mentions: list[Span], text: str = "") -> str:
     best = max(mentions, key=lambda m: (len(mention_key(m.text)), len(m.text)))
     phrase = _without_preposition(best.text)
     if _is_org(phrase):  # `"المعهد الوطني"، الهيئة المكلفة ...`: the name before the apposition
-        first = re.split(r"[،,]", phrase)[0].strip()
-        # `"المعهد الوطني"` loses its marks; `موقع "الرصيف"` keeps its pair
-        phrase = (first.strip(' "«»“”') if first[:1] in '"«“' else first) or phrase
+        phrase = _unquoted(re.split(r"[،,]", phrase)[0]) or phrase
     if text and len(phrase.split()) == 1 and _is_family_word(fold(phrase)):
         named = _with_first_name(text, phrase)
         if named != phrase:
@@ -725,7 +723,8 @@ _ISSUER_LINKS = frozenset(
 _PUBLISHED_BY = frozenset(
     fold(w)
     for w in ("نشرها", "نشره", "نشرته", "أنجزه", "أنجزها", "أعده", "أعدها", "أعدته", "أجراه",
-              "أجرتها", "أجرته", "أصدرها", "أصدره", "أصدرته")
+              "أجرتها", "أجرته", "أصدرها", "أصدره", "أصدرته", "أورده", "أوردها", "أوردته",
+              "ذكره", "ذكرها", "ذكرته", "أعلنها", "أعلنته", "أعلنتها", "نقله", "نقلها", "نقلته")
 )  # fmt: skip
 
 
@@ -734,9 +733,9 @@ def _issuer(mention: str) -> str:
     عن الوزارة`, `ذات المصدر` kept): the words after the document head."""
     words = mention.split()
     rest = words[1:]
-    published = [i for i, w in enumerate(words[1:-1], start=1) if fold(w) in _PUBLISHED_BY]
-    if published:  # `آخر حصيلة نشرها "صندوق الضمان"`: the publisher speaks
-        return " ".join(words[published[0] + 1 :]).strip('"«»“”')
+    published = [i for i, w in enumerate(words[:-1]) if fold(w).removeprefix("ما") in _PUBLISHED_BY]
+    if published:  # `آخر حصيلة نشرها "صندوق الضمان"`, `نشره موقع ...`: the publisher speaks
+        return _unquoted(" ".join(words[published[0] + 1 :]))
     if not words or fold(words[0]) not in word_list("documents.txt"):
         return mention
     while rest and fold(rest[0]) in _ISSUER_LINKS:
@@ -744,6 +743,12 @@ def _issuer(mention: str) -> str:
     if not rest or fold(rest[0]) in word_list("documents.txt") or fold(rest[0]) in _GENERIC:
         return mention
     return _without_preposition(" ".join(rest))
+
+
+def _unquoted(phrase: str) -> str:
+    """`"المعهد الوطني"` loses its marks; `موقع "الرصيف"` keeps its pair."""
+    phrase = phrase.strip()
+    return phrase.strip(' "«»“”') if phrase[:1] in '"«“' else phrase
 
 
 def _without_preposition(mention: str) -> str:

@@ -424,3 +424,11 @@ def test_a_country_does_not_join_its_ambassador():
     quotes, entities = group(text, quotes, [q.speaker for q in quotes])
     assert quotes[0].entity != quotes[1].entity
     assert quotes[0].entity == quotes[2].entity
+
+
+def test_the_publisher_of_a_figure_is_its_source():
+    from qawl.attribution import _issuer
+
+    assert _issuer('نشره موقع "الرصيف"') == 'موقع "الرصيف"'
+    assert _issuer("آخر حصيلة أوردها المرصد المحلي") == "المرصد المحلي"
+    assert _issuer("ماذكره نفس المصدر") == "نفس المصدر"
