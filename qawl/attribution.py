@@ -77,7 +77,10 @@ def mention_key(mention: str) -> frozenset[str]:
     out = set()
     # `إدارة ... التابعة لوزارة الداخلية` is not the ministry: its key stops there.
     words = [fold(w) for w in re.findall(r"\w+", mention)]
-    cut = next((" ".join(words[:i]) for i, w in enumerate(words) if w in _SUBORDINATE), None)
+    cut = next(
+        (" ".join(words[:i]) for i, w in enumerate(words) if w in _SUBORDINATE or w in _RELATIVES),
+        None,
+    )
     for tok in name_tokens(mention if cut is None else cut):
         if tok in titles or tok.startswith("نظير") or tok in _ANAPHORS:
             continue
@@ -90,6 +93,20 @@ def mention_key(mention: str) -> frozenset[str]:
 
 
 _SUBORDINATE = frozenset(fold(w) for w in ("التابعة", "التابع", "تابعة", "تابع", "التابعين"))
+# `التحالف الذي تقوده ...`: what follows a relative pronoun describes, it does not name.
+_RELATIVES = frozenset(
+    fold(w) for w in ("الذي", "التي", "الذين", "اللذين", "اللذان", "اللتين", "اللتان", "اللواتي",
+                      "اللاتي")
+)  # fmt: skip
+
+
+def _before_relative(mention: str) -> str:
+    """`الوثائق التي اطلعت عليها الوكالة` -> `الوثائق`."""
+    words = mention.split()
+    cut = next((i for i, w in enumerate(words) if i and fold(w) in _RELATIVES), len(words))
+    return " ".join(words[:cut]).rstrip("،, ")
+
+
 _ANAPHORS = frozenset(fold(w) for w in ("ذات", "نفس", "ذاته", "نفسه", "نفسها", "ذاتها"))
 
 
@@ -537,6 +554,8 @@ def _entity_name(mentions: list[Span], text: str = "") -> str:
     phrase = _without_preposition(best.text)
     if _is_org(phrase):  # `"المعهد الوطني"، الهيئة المكلفة ...`: the name before the apposition
         phrase = _unquoted(re.split(r"[،,]", phrase)[0]) or phrase
+    if text and fold(phrase) in _THE_LATTER:
+        return _last_name_before(text, best.start) or phrase
     if text and len(phrase.split()) == 1 and _is_family_word(fold(phrase)):
         named = _with_first_name(text, phrase)
         if named != phrase:
@@ -546,6 +565,30 @@ def _entity_name(mentions: list[Span], text: str = "") -> str:
         if fuller:
             return _issuer(fuller)
     return phrase
+
+
+_THE_LATTER = frozenset(fold(w) for w in ("الأخير", "الأخيرة"))
+
+
+def _last_name_before(text: str, start: int) -> str:
+    """`الأخير` (the latter): the last full name written before it."""
+    words = re.findall(r"\S+", text[max(0, start - 300) : start])
+    run: list[str] = []
+    for word in reversed(words):
+        core = word.strip('،,.:"«»“”()')
+        if run and core != word:  # punctuation after this word: the run began after it
+            if len(run) >= 2:
+                return " ".join(run[-4:])
+            run = []
+        if core == word.rstrip("،,.:") and (
+            _may_start_person(core) or (not run and _is_family_word(fold(core)))
+        ):
+            run.insert(0, core)
+            continue
+        if len(run) >= 2:
+            return " ".join(run[-4:])
+        run = []
+    return " ".join(run[-4:]) if len(run) >= 2 else ""
 
 
 def _with_first_name(text: str, surname: str) -> str:
@@ -572,6 +615,7 @@ def _person_name(mention: str) -> str:
     its titles; empty when it has none or names a body."""
     if _is_org(mention) or _is_count(mention):
         return ""
+    mention = _before_relative(mention)  # `التحالف الذي تقوده ...` names no one after الذي
     parts = [[w.strip('"«»“”.:()') for w in part.split()] for part in re.split(r"[،,]", mention)]
     parts = [[w for w in part if w] for part in parts]
     parts = [part for part in parts if part]
@@ -784,6 +828,7 @@ def _is_proper(word: str) -> bool:
         and norm not in word_list("complementisers.txt")
         and norm not in _ORG_HEADS
         and norm not in _PREPOSITIONS
+        and norm not in _ANAPHORS
         and not (
             norm[:1] in "لب" and (norm[1:] in _ORG_HEADS or norm[1:] in word_list("titles.txt"))
         )
@@ -844,7 +889,7 @@ def _fuller_mention(text: str, mention: Span) -> str | None:
             name = _hashtag_at(original, start) or _noun_phrase(text, start)
             if name and name != head and (offset == 0 or len(name.split()) >= 2):
                 return name
-        return None
+        return _with_adjectives(text, phrase, mention)
     if _is_org(phrase):
         return None  # a body's name is complete; only a description waits for its name
     for match in re.finditer(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", text):
@@ -852,6 +897,27 @@ def _fuller_mention(text: str, mention: Span) -> str | None:
         if name:
             return name
     return _named_like(text, phrase) or None
+
+
+def _with_adjectives(text: str, phrase: str, mention: Span) -> str | None:
+    """`الشرطة` -> `الشرطة العراقية`: the same definite word where the article
+    writes it with its adjectives (the nearest before, else the first after)."""
+    pattern = r"(?<!\w)و?(" + re.escape(phrase) + r"(?: ال\w+){1,2})(?=[\s،,.:؛]|$)"
+    before = [m.group(1) for m in re.finditer(pattern, text[: mention.start])]
+    after = [m.group(1) for m in re.finditer(pattern, text[mention.end :])]
+    for found in before[::-1] + after:
+        words = found.split()
+        while len(words) > 1 and not _is_adjective(words[-1]):
+            words.pop()
+        if len(words) > 1:
+            return " ".join(words)
+    return None
+
+
+def _is_adjective(word: str) -> bool:
+    """A definite adjective of nationality or kind (`العراقية`, `الدولي`)."""
+    norm = fold(word)
+    return norm.startswith("ال") and norm.endswith(("ي", "يه", "يين", "ين"))
 
 
 def _core(norm: str) -> str:

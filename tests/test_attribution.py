@@ -432,3 +432,20 @@ def test_the_publisher_of_a_figure_is_its_source():
     assert _issuer('نشره موقع "الرصيف"') == 'موقع "الرصيف"'
     assert _issuer("آخر حصيلة أوردها المرصد المحلي") == "المرصد المحلي"
     assert _issuer("ماذكره نفس المصدر") == "نفس المصدر"
+
+
+def test_no_name_is_taken_from_a_relative_clause():
+    from qawl.attribution import _person_name, mention_key
+
+    assert _person_name("المتحدث باسم التحالف الذي تقوده دولة سامر نصار") == ""
+    assert mention_key("الوثائق التي اطلعت عليها الوكالة") == mention_key("الوثائق")
+
+
+def test_a_definite_body_takes_its_adjectives_from_the_article():
+    text = "وقالت الشرطة الليبية إن الهجوم وقع ليلا. وأضافت الشرطة أن التحقيق مستمر."
+    assert _named(text, "الشرطة") == "الشرطة الليبية"
+
+
+def test_the_latter_is_the_last_full_name_before_it():
+    text = "واستقبل الرئيس سامر نصار وزير الدفاع رامي سلوم أمس. وقال الأخير إن الزيارة مهمة."
+    assert _named(text, "الأخير") == "رامي سلوم"
