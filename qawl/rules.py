@@ -171,6 +171,10 @@ def _is_name_word(tok: Token) -> bool:
     )
 
 
+# `أن` after these opens a time or manner clause, not what was said.
+_NOT_SPEECH_BEFORE_AN = frozenset(
+    fold(w) for w in ("دون", "بدون", "قبل", "بعد", "منذ", "حتى", "لكي", "كي", "بدلا", "عوضا")
+)
 # Heads that a quoted name may follow inside a speaker (`صحيفة "الميدان" المحلية`).
 _NAMED_IN_MARKS = word_list("bodies.txt") | frozenset(
     fold(w) for w in ("مجلة", "جريدة", "إذاعة", "مجموعة", "صحيفة", "موقع", "منظمة", "شبكة")
@@ -184,7 +188,7 @@ def _quoted_name(doc: _Doc, j: int, speaker: list[Token]) -> int:
     pair = doc.pair_at(doc.toks[j])
     head = speaker[-1].norm if speaker else ""
     head = head[1:] if head[:1] == "ل" and head[1:] in _NAMED_IN_MARKS else head  # `لموقع`
-    if pair is None or not pair.closed or head not in _NAMED_IN_MARKS:
+    if pair is None or not pair.closed or not speaker:
         return 0
     k = j + 1
     while k < len(doc.toks) and doc.toks[k].start < pair.close:
@@ -194,6 +198,9 @@ def _quoted_name(doc: _Doc, j: int, speaker: list[Token]) -> int:
     goes_on = k + 1 < len(doc.toks) and (
         _is_complementiser(doc.toks[k + 1]) or doc.toks[k + 1].norm in word_list("titles.txt")
     )
+    # After another word (`المتحدثة باسم "الحملة"`), only a name that goes on.
+    if head not in _NAMED_IN_MARKS and not goes_on:
+        return 0
     if words >= MIN_QUOTED_WORDS and not (goes_on and words <= MAX_QUOTED_NAME):
         return 0
     k = j + 1
@@ -315,6 +322,8 @@ def _cue_quote(doc: _Doc, i: int, cue: Cue) -> Quote | None:
             in_speaker = False
             continue
         if _is_complementiser(tok):
+            if doc.toks[j - 1].norm in _NOT_SPEECH_BEFORE_AN:
+                return None  # `دون أن تستبعد`, `قبل أن يقوم`: a time or manner clause
             return _complement(doc, j + 1, cue_tok, speaker, sent_end)
         if in_speaker and not speaker and (tok.norm in _TIME_WORDS or tok.text in "،,"):
             continue  # `قال اليوم الثلاثاء الناشط ...`: the subject comes after the time

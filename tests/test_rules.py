@@ -181,3 +181,15 @@ def test_a_cue_inside_a_direct_quote_is_the_quoted_speakers_words():
     quote = only(doc)
     assert quote.kind == "direct"
     assert quote.speaker.text == "الوزير"
+
+
+def test_an_after_before_or_without_is_no_complement_of_speech():
+    doc = rules("وأكدت الشرطة مقتل المهاجم، دون أن تستبعد وجود شركاء له في الهجوم.")
+    assert all(not q.content.text.startswith("تستبعد") for q in doc.quotes)
+
+
+def test_a_quoted_name_that_goes_on_into_an_is_part_of_the_speaker():
+    doc = rules('وأوضح المتحدث باسم "رابطة المستأجرين" أن الأسعار ارتفعت كثيرا هذا العام.')
+    quote = only(doc)
+    assert quote.speaker.text == 'المتحدث باسم "رابطة المستأجرين"'
+    assert quote.content.text == "الأسعار ارتفعت كثيرا هذا العام"
