@@ -449,3 +449,12 @@ def test_a_definite_body_takes_its_adjectives_from_the_article():
 def test_the_latter_is_the_last_full_name_before_it():
     text = "واستقبل الرئيس سامر نصار وزير الدفاع رامي سلوم أمس. وقال الأخير إن الزيارة مهمة."
     assert _named(text, "الأخير") == "رامي سلوم"
+
+
+def test_an_airport_or_embassy_is_a_body_not_a_person():
+    from qawl.attribution import _person_name
+
+    text = "وقال مطار قرطاج الدولي بالعاصمة تونس إن الرحلات ستستأنف."
+    assert _person_name("مطار قرطاج الدولي بالعاصمة تونس") == ""
+    assert _named(text, "مطار قرطاج الدولي بالعاصمة تونس") != "تونس"
+    assert _person_name("سفارة كندا في الرباط") == ""
