@@ -701,7 +701,12 @@ def _may_start_name(before: str, word: str) -> bool:
     """A proper word starts a name unless it is also a common noun; after a
     definite title or description it always does (`النائب عمر الصافي`,
     `وزير النقل كريم العابد`, though `عمر` is also "age")."""
+    if fold(before) in _CALLED:
+        return True  # `مسؤول في الشرطة يدعى كوكب ...`: what follows is his name
     return not is_common_noun(word) or (_bare(before).startswith("ال") and word[:1] not in "لب")
+
+
+_CALLED = frozenset(fold(w) for w in ("يدعى", "تدعى", "المدعو", "المدعوة", "اسمه", "اسمها"))
 
 
 _PREPOSITIONS = frozenset(

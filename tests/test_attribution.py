@@ -458,3 +458,9 @@ def test_an_airport_or_embassy_is_a_body_not_a_person():
     assert _person_name("مطار قرطاج الدولي بالعاصمة تونس") == ""
     assert _named(text, "مطار قرطاج الدولي بالعاصمة تونس") != "تونس"
     assert _person_name("سفارة كندا في الرباط") == ""
+
+
+def test_the_name_after_called_is_the_persons():
+    from qawl.attribution import _person_name
+
+    assert _person_name("مسؤول آخر في الشرطة يدعى كمال فاروقي") == "كمال فاروقي"
