@@ -148,6 +148,12 @@ def lexical_mentions(text: str) -> list[Span]:
                 and fold(words[j + 1][2]) not in body_ends
                 and lookup_cue(fold(words[j + 1][2])) is None
                 and not _has_pronoun(words[j + 1][2])  # `النادي الأسترالي حول عنقه`
+                # after a definite word a name is a person's: `باسم البلدية مراد الزين`
+                and not (
+                    fold(words[j][2]).startswith(("ال", "لل"))
+                    and _name_word(words[j + 1][2])
+                    and not is_common_noun(words[j + 1][2])
+                )
             ):
                 j += 1
             out.append(Span.of(text, start + (1 if prefixed else 0), words[j][1]))

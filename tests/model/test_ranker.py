@@ -199,3 +199,12 @@ def test_a_name_run_after_a_description_keeps_the_persons_name():
     found = [m.text for m in lexical_mentions("وقال مهاجم ليفربول محمد صالح إن الفريق جاهز.")]
     assert "محمد صالح" in found
     assert not any("ليفربول" in m for m in found if "صالح" in m)
+
+
+def test_a_definite_body_does_not_run_into_the_name_after_it():
+    from qawl.model.candidates import lexical_mentions
+
+    text = "وقال الناطق باسم البلدية مراد الزين إن المياه عادت. وأكدت شركة نور أن الأسعار ثابتة."
+    found = [m.text for m in lexical_mentions(text)]
+    assert "البلدية" in found and "مراد الزين" in found
+    assert "شركة نور" in found  # an indefinite head keeps the name it governs
