@@ -182,32 +182,28 @@ _NAMED_IN_MARKS = word_list("bodies.txt") | frozenset(
 
 
 def _quoted_name(doc: _Doc, j: int, speaker: list[Token]) -> int:
-    """At an opening mark right after a body head in ``speaker``, a short
-    quoted name (`مجلة "الميدان"`) continues the speaker: its words join it and
-    the index after the closing mark is returned; else 0."""
+    """At an opening mark inside a speaker, a quoted name joins it: a short one
+    after a body head (`مجلة "الميدان"`), or one of up to eight words that goes
+    on into `أن` or a title (`المتحدث باسم "رابطة المستأجرين" أن`). Returns the
+    index after the closing mark, else 0."""
     pair = doc.pair_at(doc.toks[j])
-    head = speaker[-1].norm if speaker else ""
-    head = head[1:] if head[:1] == "ل" and head[1:] in _NAMED_IN_MARKS else head  # `لموقع`
     if pair is None or not pair.closed or not speaker:
         return 0
-    k = j + 1
-    while k < len(doc.toks) and doc.toks[k].start < pair.close:
-        k += 1
+    head = speaker[-1].norm
+    head = head[1:] if head[:1] == "ل" and head[1:] in _NAMED_IN_MARKS else head  # `لموقع`
+    close = j + 1
+    while close < len(doc.toks) and doc.toks[close].start < pair.close:
+        close += 1  # the closing mark
     words = len(doc.text[pair.content_start : pair.content_end].split())
-    # A longer name goes on into `إن` or a title: `مكتب "هيئة النقل" إن`.
-    goes_on = k + 1 < len(doc.toks) and (
-        _is_complementiser(doc.toks[k + 1]) or doc.toks[k + 1].norm in word_list("titles.txt")
+    goes_on = close + 1 < len(doc.toks) and (
+        _is_complementiser(doc.toks[close + 1])
+        or doc.toks[close + 1].norm in word_list("titles.txt")
     )
-    # After another word (`المتحدثة باسم "الحملة"`), only a name that goes on.
-    if head not in _NAMED_IN_MARKS and not goes_on:
+    short = words < MIN_QUOTED_WORDS
+    if not ((head in _NAMED_IN_MARKS and short) or (goes_on and words <= MAX_QUOTED_NAME)):
         return 0
-    if words >= MIN_QUOTED_WORDS and not (goes_on and words <= MAX_QUOTED_NAME):
-        return 0
-    k = j + 1
-    while k < len(doc.toks) and doc.toks[k].start <= pair.close:
-        speaker.append(doc.toks[k])  # up to the closing mark, which the span keeps
-        k += 1
-    return k
+    speaker.extend(doc.toks[j + 1 : close + 1])  # its words and the closing mark
+    return close + 1
 
 
 def _cue_of(tok: Token) -> Cue | None:
@@ -452,8 +448,8 @@ def _speaker_span(doc: _Doc, speaker: list[Token]) -> Span | None:
     if not speaker:
         return None
     span = _span(doc, speaker[0].start, speaker[-1].end)
-    closing = next((p for p in doc.pairs_within(speaker[0].start, speaker[-1].end)), None)
-    if span is not None and closing is not None and closing.close == span.end:
+    pairs = doc.pairs_within(speaker[0].start, speaker[-1].end)
+    if span is not None and any(pair.close == span.end for pair in pairs):
         return Span.of(doc.text, span.start, span.end + 1)  # `موقع "الرصيف"` keeps its mark
     return span
 
