@@ -702,7 +702,7 @@ def _may_start_name(before: str, word: str) -> bool:
     definite title or description it always does (`النائب عمر الصافي`,
     `وزير النقل كريم العابد`, though `عمر` is also "age")."""
     if fold(before) in _CALLED:
-        return True  # `مسؤول في الشرطة يدعى كوكب ...`: what follows is his name
+        return True  # `مسؤول في الشرطة يدعى كمال ...`: what follows is his name
     return not is_common_noun(word) or (_bare(before).startswith("ال") and word[:1] not in "لب")
 
 
@@ -722,7 +722,7 @@ def _governs_genitive(word: str) -> bool:
     norm = fold(word)
     return bool(word) and (
         norm in _PREPOSITIONS
-        # `حركة فتح`, `شركة أبل`; a definite head is apposed (`وزير الخارجية سامح شكري`)
+        # `حركة فتح`, `شركة أبل`; a definite head is apposed (`وزير الخارجية سامر الحلو`)
         or (norm in _ORG_HEADS and not norm.startswith("ال"))
         or is_common_noun(word)
         or word.strip(".,،").isdigit()
