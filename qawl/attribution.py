@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from qawl.eval.names import name_tokens
 from qawl.lexicon import is_common_noun, lookup_cue, word_list
@@ -76,11 +77,9 @@ def mention_key(mention: str) -> frozenset[str]:
     titles = word_list("titles.txt")
     out = set()
     # `إدارة ... التابعة لوزارة الداخلية` is not the ministry: its key stops there.
+    mention = _before_relative(mention)
     words = [fold(w) for w in re.findall(r"\w+", mention)]
-    cut = next(
-        (" ".join(words[:i]) for i, w in enumerate(words) if w in _SUBORDINATE or w in _RELATIVES),
-        None,
-    )
+    cut = next((" ".join(words[:i]) for i, w in enumerate(words) if w in _SUBORDINATE), None)
     for tok in name_tokens(mention if cut is None else cut):
         if tok in titles or tok.startswith("نظير") or tok in _ANAPHORS:
             continue
@@ -934,6 +933,13 @@ def _core(norm: str) -> str:
     return norm
 
 
+@lru_cache(maxsize=8)
+def _letter_words(text: str) -> tuple[Token, ...]:
+    """The article's words, once per article: every unnamed description of a
+    long article searches them."""
+    return tuple(t for t in tokens(text) if any(ch.isalpha() for ch in t.text))
+
+
 def _named_like(text: str, phrase: str) -> str:
     """The name after a fuller wording of a description: `وزير الرياضة
     المغربي` is `وزير الشباب والرياضة المغربي، سمير العلوي`. The
@@ -945,7 +951,7 @@ def _named_like(text: str, phrase: str) -> str:
     # too many names that are not its own.
     if not 2 <= len(wanted) <= 4 or fold(raw[0]) not in word_list("titles.txt"):
         return ""
-    words = [t for t in tokens(text) if any(ch.isalpha() for ch in t.text)]
+    words = _letter_words(text)
     for index, tok in enumerate(words):
         if _core(tok.norm) != wanted[-1]:
             continue

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from qawl import __version__
-from qawl.attribution import attribute
+from qawl.attribution import _NOT_BEFORE_A_SOURCE, attribute
 from qawl.lexicon import Cue, lookup_cue, word_list
 from qawl.schema import Document, Quote, Span
 from qawl.text import MarkPair, Token, fold, pair_marks, sentences, strip_span, tokens
@@ -154,9 +154,9 @@ def _ends_speaker(tok: Token, speaker: list[Token]) -> bool:
     )
 
 
-_NOT_A_SOURCE = frozenset(
-    fold(w) for w in ("في", "حول", "على", "إلى", "مع", "ضد", "بين", "لدى", "نحو", "تجاه", "خلال")
-)
+# A speaker never starts with these: the prepositions that never introduce a
+# source, and `في`/`خلال`, which introduce the occasion (`في إجابة`).
+_NOT_A_SOURCE = _NOT_BEFORE_A_SOURCE | frozenset(fold(w) for w in ("في", "خلال"))
 # Heads that take a definite complement (`وزارة الدفاع`, `مصدر ... `): not names.
 _NOT_NAMES = word_list("bodies.txt") | _UNNAMED
 

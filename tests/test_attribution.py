@@ -261,6 +261,13 @@ def test_the_medium_a_speaker_talks_to_is_cut_from_the_speaker():
     assert names(doc) == ["قاسم"]
 
 
+def _grouped(text: str, quotes: list):
+    """Entities for quotes that each name their own speaker."""
+    from qawl.attribution import group
+
+    return group(text, quotes, [q.speaker for q in quotes])
+
+
 def _quote(text: str, cue: str, speaker: str, content: str, after: int = 0):
     """An indirect quote of ``text`` whose spans are the first occurrences of
     the given strings from ``after`` (the content's after the cue)."""
@@ -318,8 +325,6 @@ def test_a_body_named_from_the_article_stops_before_its_spokeswomans_name():
 
 
 def test_a_named_person_does_not_join_the_body_named_in_his_title():
-    from qawl.attribution import group
-
     text = (
         "وقال الاتحاد في بيان إن المباريات ستقام بلا جمهور. "
         "وقال أحمد نصار، عضو مجلس إدارة الاتحاد، إن القرار نهائي."
@@ -328,7 +333,7 @@ def test_a_named_person_does_not_join_the_body_named_in_his_title():
         _quote(text, "وقال", "الاتحاد", "المباريات ستقام بلا جمهور"),
         _quote(text, "وقال", "أحمد نصار، عضو مجلس إدارة الاتحاد", "القرار نهائي", after=5),
     ]
-    quotes, entities = group(text, quotes, [q.speaker for q in quotes])
+    quotes, entities = _grouped(text, quotes)
     assert len(entities) == 2
     assert {e.name for e in entities} == {"الاتحاد", "أحمد نصار"}
 
@@ -361,8 +366,6 @@ def test_a_share_of_a_poll_is_named_as_written():
 
 
 def test_the_ministry_takes_up_its_short_name():
-    from qawl.attribution import group
-
     text = (
         "وقالت الخارجية الفرنسية في بيان إن السفير استدعي. "
         "وأكدت الوزارة أن القرار نهائي. وقالت الشركة إن الإنتاج توقف."
@@ -372,7 +375,7 @@ def test_the_ministry_takes_up_its_short_name():
         _quote(text, "وأكدت", "الوزارة", "القرار نهائي"),
         _quote(text, "وقالت", "الشركة", "الإنتاج توقف", after=60),
     ]
-    quotes, entities = group(text, quotes, [q.speaker for q in quotes])
+    quotes, entities = _grouped(text, quotes)
     assert quotes[0].entity == quotes[1].entity != quotes[2].entity
     assert [e.name for e in entities][0] == "الخارجية الفرنسية"
 
@@ -397,21 +400,17 @@ def test_a_word_after_since_is_not_a_name():
 
 
 def test_the_same_official_joins_the_source_just_named():
-    from qawl.attribution import group
-
     text = "وقال العقيد سالم الورفلي إن الطريق آمن. وأكد المسؤول ذاته أن الدوريات مستمرة."
     quotes = [
         _quote(text, "وقال", "العقيد سالم الورفلي", "الطريق آمن"),
         _quote(text, "وأكد", "المسؤول ذاته", "الدوريات مستمرة"),
     ]
-    quotes, entities = group(text, quotes, [q.speaker for q in quotes])
+    quotes, entities = _grouped(text, quotes)
     assert quotes[0].entity == quotes[1].entity
     assert entities[0].name == "سالم الورفلي"
 
 
 def test_a_country_does_not_join_its_ambassador():
-    from qawl.attribution import group
-
     text = (
         "وقال سفير ليبيا لدى تونس كمال الهادي إن العلاقات جيدة. "
         "وأعلنت ليبيا أنها ستفتح الحدود. وأضاف الهادي أن الزيارة قريبة."
@@ -421,7 +420,7 @@ def test_a_country_does_not_join_its_ambassador():
         _quote(text, "وأعلنت", "ليبيا", "ستفتح الحدود", after=50),
         _quote(text, "وأضاف", "الهادي", "الزيارة قريبة", after=80),
     ]
-    quotes, entities = group(text, quotes, [q.speaker for q in quotes])
+    quotes, entities = _grouped(text, quotes)
     assert quotes[0].entity != quotes[1].entity
     assert quotes[0].entity == quotes[2].entity
 
