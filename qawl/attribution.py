@@ -42,6 +42,7 @@ class _Entity:
     gender: str = "?"
     number: str = "?"
     is_org: bool = False
+    speaks_for: bool = False  # made by a spokesman's mention (`المتحدث باسم ...`)
 
     def __post_init__(self) -> None:
         self.key_sets: set[frozenset[str]] = {mention_key(m.text) for m in self.mentions}
@@ -135,7 +136,11 @@ def _without_addressee(text: str, speaker: Span) -> Span:
     for word in words[1:]:
         norm = fold(word.group())
         if norm[:1] == "ل" and (
-            norm[1:] in _ADDRESSEE_HEADS or "ال" + norm[2:] in _ADDRESSEE_HEADS
+            norm[1:] in _ADDRESSEE_HEADS
+            or "ال" + norm[2:] in _ADDRESSEE_HEADS
+            # `لـ"إذاعة النور"`, `لـ«موقع ...»`: a preposition before a quoted
+            # or drawn-out name is whom he spoke to
+            or word.group()[1:2] in ('\u0640', '"', "«", "“")
         ):
             return Span.of(
                 text, speaker.start, speaker.start + len(speaker.text[: word.start()].rstrip(" ،,"))
@@ -268,7 +273,10 @@ def _match(entities: list[_Entity], mention: str) -> _Entity | None:
     generic = key <= _GENERIC
     body, named = _is_org(mention), bool(_person_name(mention))
     lone_word = len(mention.split()) == 1 and _is_proper(mention)
+    spokesman = _speaks_for(mention) and not named
     for entity in reversed(entities):
+        if (spokesman or body) and spokesman != entity.speaks_for and not entity.has_person_name:
+            continue  # an unnamed spokesman is not the body he speaks for (guidelines, 8)
         if body and not entity.is_org and entity.has_person_name:
             continue  # `الاتحاد` is not `رئيس اتحاد الكرة أحمد مجاهد`,
         if named and entity.is_org and not entity.has_person_name:
@@ -283,6 +291,11 @@ def _match(entities: list[_Entity], mention: str) -> _Entity | None:
         if keys and (key <= keys or any(k and k <= key for k in entity.key_sets)):
             return entity
     return None
+
+
+def _speaks_for(mention: str) -> bool:
+    """`المتحدثة باسم الوزارة`, `الناطق الرسمي باسم الحكومة`."""
+    return "باسم" in (fold(w) for w in mention.split())
 
 
 def _cue_agreement(text: str, cue: Span | None) -> tuple[str, str]:
@@ -461,7 +474,11 @@ def _subject_entity(built: list[_Entity], mention: Span, gender: str) -> _Entity
     """The entity a fallback mention names, made when new; the mention joins it."""
     entity = _match(built, mention.text)
     if entity is None:
-        entity = _Entity(is_org=_is_org(mention.text), gender=_mention_gender(mention.text))
+        entity = _Entity(
+            is_org=_is_org(mention.text),
+            speaks_for=_speaks_for(mention.text),
+            gender=_mention_gender(mention.text),
+        )
         if entity.gender == "?" and not entity.is_org:
             entity.gender = gender
         built.append(entity)
@@ -646,6 +663,7 @@ def _is_count(mention: str) -> bool:
 
 
 _NAME_LINKS = frozenset(fold(w) for w in ("أبو", "ابو", "عبد", "بن", "ابن", "آل", "بنت", "ولد"))
+_SON_OF = frozenset(fold(w) for w in ("بن", "ابن", "بنت", "ولد"))
 
 
 def _last_proper_run(words: list[str]) -> str:
@@ -668,7 +686,10 @@ def _last_proper_run(words: list[str]) -> str:
             continue  # `لشركة "جنرال إلكتريك"`: the body's name, not the person's
         after_link = bool(run) and fold(run[-1]) in _NAME_LINKS
         linked = (run and norm in _NAME_LINKS) or (after_link and norm.startswith("ال"))
-        if (_is_proper(word) and (run or _may_start_name(before, word))) or linked:
+        starts = _may_start_name(before, word) or (
+            index + 1 < len(words) and fold(words[index + 1]) in _SON_OF
+        )  # `مهدي بن سالم`, though `مهدي` is also a noun
+        if (_is_proper(word) and (run or starts)) or linked:
             if not run:
                 genitive.append(_governs_genitive(before) or _complements_a_title(words, index))
             run.append(word)
@@ -825,6 +846,9 @@ def _is_proper(word: str) -> bool:
     return (
         len(norm) >= 2
         and all(ch.isalpha() or "\u064b" <= ch <= "\u0652" for ch in word)
+        # nunation (`خبراً`, `عاجلٌ`) marks an indefinite noun, never a name
+        and not any("\u064b" <= ch <= "\u064d" for ch in word)
+        and not word.startswith("ل\u0640")  # `لـCNN`: to whom, not who
         # On the word as written: `إليستير`, `ألبرت` fold to a false `ال`.
         and not _bare(word).startswith(("ال", "لل", "بال", "وال", "فال", "كال"))
         and norm not in word_list("titles.txt")
@@ -841,14 +865,16 @@ def _is_proper(word: str) -> bool:
 
 
 def _name_after(text: str, end: int) -> str:
-    """Up to four proper-name words right after ``end``: one comma of
-    apposition, titles (`الأمير`) and up to two definite adjectives
+    """Up to four proper-name words right after ``end`` (a hashtag's too): one
+    comma of apposition, titles (`الأمير`) and up to two definite adjectives
     (`وزير الصحة العمومية سعيد العايدي`) may come before them."""
     words: list[Token] = []
     skipped = 0
     for tok in tokens(text, end, min(len(text), end + 120)):
         if not words and tok.text in "،,":
             continue
+        if not words and tok.text.startswith("#"):  # `#هاني_شاكر`, read as words
+            tok = Token(tok.start + 1, tok.end, tok.text[1:], tok.norm[1:])
         if not words and skipped < 3 and _leads_to_name(tok.text):
             skipped += 1
             continue
@@ -892,7 +918,8 @@ def _fuller_mention(text: str, mention: Span) -> str | None:
             start = match.start(1) + offset
             name = _hashtag_at(original, start) or _noun_phrase(text, start)
             if name and name != head and (offset == 0 or len(name.split()) >= 2):
-                return name
+                # a person's title (`وزير الاقتصاد الفرنسي، NAME`): the name it gives
+                return _titled_name(text, start, name) or name
         return _with_adjectives(text, phrase, mention)
     if _is_org(phrase):
         return None  # a body's name is complete; only a description waits for its name
@@ -901,6 +928,19 @@ def _fuller_mention(text: str, mention: Span) -> str | None:
         if name:
             return name
     return _named_like(text, phrase) or None
+
+
+def _titled_name(text: str, start: int, title: str) -> str:
+    """The name after a person's title written at ``start`` (`وزير الاقتصاد
+    الفرنسي، NAME`), unless the name is the complement of the title
+    (`متحدث باسم رئيس البلاد NAME` names the president)."""
+    words = [fold(w) for w in title.split()]
+    if words[0] not in word_list("titles.txt") or not text.startswith(title, start):
+        return ""
+    if "باسم" in words and _PERSON_TITLES & set(words[words.index("باسم") :]):
+        return ""  # `متحدث باسم رئيس البلاد، NAME`: the name may be the president's
+    name = _name_after(text, start + len(title))
+    return name if name and _person_name(f"{title} {name}") == name else ""
 
 
 def _with_adjectives(text: str, phrase: str, mention: Span) -> str | None:

@@ -463,3 +463,56 @@ def test_the_name_after_called_is_the_persons():
     from qawl.attribution import _person_name
 
     assert _person_name("مسؤول آخر في الشرطة يدعى كمال فاروقي") == "كمال فاروقي"
+
+
+def test_an_unnamed_spokesman_is_not_the_body_he_speaks_for():
+    # Guidelines, convention 8: a spokesman and his ministry are two entities.
+    text = (
+        "وقالت وزارة الصحة المغربية إن الوباء تراجع. "
+        "وقالت متحدثة باسم الوزارة إن المستشفيات جاهزة. "
+        "وأكدت الوزارة أن اللقاح متوفر."
+    )
+    quotes = [
+        _quote(text, "وقالت", "وزارة الصحة المغربية", "الوباء تراجع"),
+        _quote(text, "وقالت", "متحدثة باسم الوزارة", "المستشفيات جاهزة", after=40),
+        _quote(text, "وأكدت", "الوزارة", "اللقاح متوفر", after=90),
+    ]
+    quotes, entities = _grouped(text, quotes)
+    by_id = {e.id: e.name for e in entities}
+    assert [by_id[q.entity] for q in quotes] == [
+        "وزارة الصحة المغربية",
+        "متحدثة باسم الوزارة",
+        "وزارة الصحة المغربية",
+    ]
+
+
+def test_a_quoted_or_drawn_out_medium_after_the_speaker_is_the_addressee():
+    doc = rules('وقال المهندس سليم القصري لـ"إذاعة الواحة" إن الأشغال ستنتهي قريبا.')
+    (quote,) = doc.quotes
+    assert quote.speaker.text == "المهندس سليم القصري"
+    assert names(doc) == ["سليم القصري"]
+
+
+def test_a_name_with_son_of_starts_even_on_a_word_that_is_also_a_noun():
+    from qawl.attribution import _person_name
+
+    # `مهدي` is in the noun list; before `بن` it starts a name, and any word
+    # after `بن` continues it.
+    assert _person_name("وزير العلاقة مع الهيئات والمجتمع المدني، مهدي بن غربية") == "مهدي بن غربية"
+
+
+def test_a_nunated_word_is_never_a_name():
+    from qawl.attribution import _is_proper, _person_name
+
+    assert not _is_proper("خبراً")
+    assert _person_name("التلفزيون الرسمي خبراً عاجلاً") == ""
+
+
+def test_a_lone_title_takes_the_name_its_fuller_title_gives():
+    text = "وحذر وزير المالية الليبي، كمال بن سعيد، من الأزمة. وقال الوزير إن الحل قريب."
+    assert _named(text, "الوزير") == "كمال بن سعيد"
+
+
+def test_a_description_is_named_by_the_hashtag_after_it():
+    text = "ودعا نقيب الفنانين، #سامر_الحلو، إلى الهدوء. وأكد نقيب الفنانين أنه لن يستقيل."
+    assert _named(text, "نقيب الفنانين") == "سامر الحلو"
