@@ -135,12 +135,15 @@ def _without_addressee(text: str, speaker: Span) -> Span:
         return speaker
     for word in words[1:]:
         norm = fold(word.group())
-        if norm[:1] == "ل" and (
-            norm[1:] in _ADDRESSEE_HEADS
-            or "ال" + norm[2:] in _ADDRESSEE_HEADS
-            # `لـ"إذاعة النور"`, `لـ«موقع ...»`: a preposition before a quoted
-            # or drawn-out name is whom he spoke to
-            or word.group()[1:2] in ('\u0640', '"', "«", "“")
+        if (
+            norm[:1] == "ل"
+            and (
+                norm[1:] in _ADDRESSEE_HEADS
+                or "ال" + norm[2:] in _ADDRESSEE_HEADS
+                # `لـ"إذاعة النور"`, `لـ«موقع ...»`: a preposition before a quoted
+                # or drawn-out name is whom he spoke to
+                or word.group()[1:2] in ("\u0640", '"', "«", "“")
+            )
         ):
             return Span.of(
                 text, speaker.start, speaker.start + len(speaker.text[: word.start()].rstrip(" ،,"))
