@@ -78,6 +78,8 @@ _TIME_WORDS = frozenset(
         "كذلك",
     }
 )
+_RELAY = "نقل"
+_FROM = frozenset(fold(w) for w in ("عن", "عنه", "عنها", "عنهم", "عنهما"))
 _DESCRIBE = frozenset({"وصف", "اعتبر"})  # `وصفه بـ"..."`: the quoted word is direct
 
 
@@ -206,6 +208,18 @@ def _quoted_name(doc: _Doc, j: int, speaker: list[Token]) -> int:
     return close + 1
 
 
+# Verbs whose masculine imperfect right before `أن` reads as a passive
+# (`يذكر أن`, `يعتقد أن` are never cues: lexicon/ambiguous.txt).
+_IMPERSONAL = frozenset({"توقع"})
+
+
+def _impersonal(cue_tok: Token, cue: Cue) -> bool:
+    """`ويتوقع أن`, `يذكر أن`, `يعتقد أن` read as `يُتوقع` ("it is expected"):
+    a singular masculine imperfect with `أن` right after it has no speaker."""
+    form = cue_tok.norm.removeprefix("و")
+    return cue.lemma in _IMPERSONAL and form.startswith("ي") and cue.number != "pl"
+
+
 def _cue_of(tok: Token) -> Cue | None:
     return lookup_cue(tok.norm) if any(ch.isalpha() for ch in tok.text) else None
 
@@ -301,6 +315,11 @@ def _cue_quote(doc: _Doc, i: int, cue: Cue) -> Quote | None:
                 return None  # the nearer cue owns the complement (`وأضاف قائلاً`)
             in_speaker = False
             continue
+        if cue.lemma == _RELAY and tok.norm in _FROM:
+            # `نقلت الوكالة عن مصدر`: the originator is the source, not the
+            # relay (guidelines, 9); after `عنها` he is the source named before.
+            speaker, in_speaker = [], tok.norm == "عن"
+            continue
         if tok.text == ":":
             return _after_colon(doc, j, cue_tok, speaker)
         pair = doc.pair_at(tok)
@@ -320,6 +339,8 @@ def _cue_quote(doc: _Doc, i: int, cue: Cue) -> Quote | None:
         if _is_complementiser(tok):
             if doc.toks[j - 1].norm in _NOT_SPEECH_BEFORE_AN:
                 return None  # `دون أن تستبعد`, `قبل أن يقوم`: a time or manner clause
+            if j == i + 1 and _impersonal(cue_tok, cue):
+                return None  # `ويتوقع أن`, `يذكر أن`: "it is expected", no one speaks
             return _complement(doc, j + 1, cue_tok, speaker, sent_end)
         if in_speaker and not speaker and (tok.norm in _TIME_WORDS or tok.text in "،,"):
             continue  # `قال اليوم الثلاثاء الناشط ...`: the subject comes after the time

@@ -193,3 +193,25 @@ def test_a_quoted_name_that_goes_on_into_an_is_part_of_the_speaker():
     quote = only(doc)
     assert quote.speaker.text == 'المتحدث باسم "رابطة المستأجرين"'
     assert quote.content.text == "الأسعار ارتفعت كثيرا هذا العام"
+
+
+def test_a_relayed_statement_is_the_originators():
+    # Guidelines, convention 9: the relay (`نقلت الوكالة`) is not the source.
+    doc = rules("ونقلت وكالة الأنباء المحلية، مساء أمس، عن مصدر أمني أن الحدود أغلقت.")
+    quote = only(doc)
+    assert quote.speaker.text == "مصدر أمني"
+    assert doc.entity(quote.entity).name == "مصدر أمني"
+    text = (
+        "وقال المتحدث باسم الدفاع المدني إن الحريق أخمد. "
+        "ونقلت عنه صحيفة الصباح أن ثلاثة أشخاص أصيبوا."
+    )
+    doc = rules(text)
+    assert len(doc.quotes) == 2
+    assert doc.quotes[1].speaker is None
+    assert doc.quotes[1].entity == doc.quotes[0].entity
+
+
+def test_an_expected_that_with_no_subject_is_no_quote():
+    assert rules("ويتوقع أن ترتفع درجات الحرارة غدا في معظم المناطق.").quotes == []
+    doc = rules("ويتوقع الخبراء أن ترتفع الأسعار في الصيف.")
+    assert only(doc).speaker.text == "الخبراء"
