@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from qawl import __version__
 from qawl.attribution import _NOT_BEFORE_A_SOURCE, attribute
-from qawl.lexicon import Cue, lookup_cue, word_list
+from qawl.lexicon import Cue, is_common_noun, lookup_cue, word_list
 from qawl.schema import Document, Quote, Span
 from qawl.text import MarkPair, Token, fold, pair_marks, sentences, strip_span, tokens
 
@@ -147,6 +147,8 @@ def _ends_speaker(tok: Token, speaker: list[Token]) -> bool:
     if not speaker or not any(_is_name_word(t) for t in speaker):
         return False  # a title chain goes on until its name (`رئيس إدارة ... لهيئة ...`)
     norm = tok.norm
+    if norm in _NOT_NAMES:
+        return False  # `بيانات وزارة ...`: a body head goes on (its `و` is a letter)
     if norm.startswith("و") and len(norm) >= 3 and _is_name_word(speaker[-1]):
         return True  # `أكد تيلرسون وقوف بلاده`: after a name, a و-word is the object
     # `للضباط`, `بالقول`; a bare ل-word ends it only when it names a body or a
@@ -167,6 +169,7 @@ def _is_name_word(tok: Token) -> bool:
     return (
         not tok.norm.startswith("ال")
         and tok.norm not in _NOT_NAMES
+        and tok.norm not in word_list("documents.txt")
         and not tok.norm.startswith(("لل", "بال"))
         and tok.norm not in word_list("titles.txt")
         and any(ch.isalpha() for ch in tok.text)
@@ -359,9 +362,41 @@ def _cue_quote(doc: _Doc, i: int, cue: Cue) -> Quote | None:
             and tok.norm in ("في", "من")
         ):
             speaker.append(tok)  # `مصدر في الشرطة`: the phrase is the source's only name
+        elif in_speaker and (tail := _title_tail(doc, j, speaker)):
+            speaker.extend(doc.toks[j:tail])  # `المبعوث الأممي إلى اليمن NAME`
+            resume, in_speaker = tail, False
         else:
             in_speaker = False
     return None
+
+
+MAX_TITLE_TAIL = 10  # tokens of a title's prepositional phrase and the name after it
+_TAIL_PREPOSITIONS = frozenset(fold(w) for w in ("في", "إلى", "الى", "لدى", "لدي", "عن", "من"))
+
+
+def _title_tail(doc: _Doc, j: int, speaker: list[Token]) -> int:
+    """A title that goes on past a preposition to its holder's name before the
+    complement (`سفير البلاد لدى واشنطن الأمير NAME أن`, `النائبة في البرلمان
+    عن الحزب NAME إن`): the index after the name, else 0."""
+    if not speaker or speaker[0].norm.removeprefix("و") not in word_list("titles.txt"):
+        return 0
+    if doc.toks[j].norm not in _TAIL_PREPOSITIONS or any(_is_name_word(t) for t in speaker):
+        return 0
+    k = j + 1
+    while k < min(len(doc.toks), j + 1 + MAX_TITLE_TAIL):
+        tok = doc.toks[k]
+        if _is_complementiser(tok) or tok.text in ("،", ",", ":"):
+            break
+        if _cue_of(tok) or (_is_boundary(tok) and tok.norm not in _TAIL_PREPOSITIONS):
+            return 0
+        k += 1
+    else:
+        return 0
+    first, last = doc.toks[k - 2], doc.toks[k - 1]  # a name of two words, then the complement
+    family = last.norm.startswith("ال") and last.norm not in word_list("titles.txt")
+    if k - j < 4 or not (_is_name_word(last) or family):
+        return 0
+    return k if _is_name_word(first) and not is_common_noun(first.text) else 0
 
 
 MAX_APPOSITION = 4  # words of a name in apposition after a comma

@@ -215,3 +215,20 @@ def test_an_expected_that_with_no_subject_is_no_quote():
     assert rules("ويتوقع أن ترتفع درجات الحرارة غدا في معظم المناطق.").quotes == []
     doc = rules("ويتوقع الخبراء أن ترتفع الأسعار في الصيف.")
     assert only(doc).speaker.text == "الخبراء"
+
+
+def test_a_document_goes_on_into_the_body_that_issued_it():
+    doc = rules("وأظهرت بيانات وزارة المالية أن العجز تراجع في الربع الأول.")
+    quote = only(doc)
+    assert quote.speaker.text == "بيانات وزارة المالية"
+    assert doc.entity(quote.entity).name == "وزارة المالية"
+
+
+def test_a_title_goes_on_past_its_preposition_to_the_name():
+    doc = rules("وقال المبعوث الأممي إلى ليبيا سامر الحلو إن الحوار سيستأنف الشهر المقبل.")
+    quote = only(doc)
+    assert quote.speaker.text == "المبعوث الأممي إلى ليبيا سامر الحلو"
+    assert doc.entity(quote.entity).name == "سامر الحلو"
+    # No name before the complement: the phrase is the occasion, not the speaker.
+    doc = rules("وقال الوزير في مؤتمر صحفي إن الحوار سيستأنف.")
+    assert only(doc).speaker.text == "الوزير"
