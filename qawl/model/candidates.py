@@ -26,6 +26,7 @@ from qawl.attribution import (
     _is_proper,
     _mention_gender,
     _names_anyone,
+    _speaks_for,
     _verb_subject_before,
     mention_key,
 )
@@ -277,12 +278,15 @@ def allowed(
     text: str, quote: Quote, cands: Sequence[Candidate], quotes: Sequence[Quote] = ()
 ) -> list[bool]:
     """Hard constraints: a participle after a named subject takes that subject;
-    a named speaker is the speaker (or a fuller form of its name); an implicit
+    a named speaker is the speaker (or a fuller form of its name); a spokesman
+    is not the body he speaks for; an implicit
     speaker is never of the other gender than a gendered cue."""
     if any(c.origin == "subject" for c in cands):
         return [c.origin == "subject" for c in cands]
     if quote.speaker is not None and names_someone(quote.speaker.text):
         return [c.origin == "own" or fuller_name(c.span.text, quote.speaker.text) for c in cands]
+    if quote.speaker is not None and _speaks_for(quote.speaker.text):
+        return [not _is_org(c.span.text) for c in cands]  # convention 8: not his body
     _, gender, _ = cue_agreement(quote)
     if gender not in ("m", "f") or quote.speaker is not None:
         return [True] * len(cands)

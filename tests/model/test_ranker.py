@@ -193,6 +193,22 @@ def test_a_named_speaker_allows_only_fuller_forms_of_its_name():
     assert ok == {"كيري", "جون كيري"}
 
 
+def test_a_spokesman_may_not_take_the_body_he_speaks_for():
+    t = "وقالت وزارة النقل إن الطريق مغلق. وقالت متحدثة باسم الوزارة إن الأشغال بدأت."
+    second = Quote(
+        content=span(t, "الأشغال بدأت"),
+        kind="indirect",
+        cue=span(t, "وقالت", 1),
+        speaker=span(t, "متحدثة باسم الوزارة"),
+    )
+    quotes = [quote(t, "الطريق مغلق", "وقالت", "وزارة النقل"), second]
+    mentions = [span(t, "وزارة النقل"), span(t, "الوزارة")]
+    cands = candidates(t, quotes, 1, mentions)
+    ok = {c.span.text for c, a in zip(cands, allowed(t, quotes[1], cands), strict=True) if a}
+    assert "متحدثة باسم الوزارة" in ok
+    assert not ok & {"وزارة النقل", "الوزارة"}
+
+
 def test_a_name_run_after_a_description_keeps_the_persons_name():
     from qawl.model.candidates import lexical_mentions
 
