@@ -427,7 +427,7 @@ def _resolve_implicit(
     قائلاً`, convention 18), else the last source before the quote that agrees
     with its cue."""
     position = (quote.cue or quote.content).start
-    subject = _verb_subject_before(text, quote.cue)
+    subject = _verb_subject_before(text, quote.cue) or _clause_subject(text, quote.cue)
     if subject is not None:
         return _subject_entity(built, subject, gender)
     last = None
@@ -471,6 +471,48 @@ def _verb_subject_before(text: str, cue: Span | None) -> Span | None:
             return None
         return Span.of(text, between[0][0], between[-1][1])
     return None
+
+
+MAX_CLAUSE = 30  # words between a sentence's first verb and a participle cue
+_SENTENCE_ENDS = ".!?؟\n"
+
+
+def _clause_subject(text: str, cue: Span | None) -> Span | None:
+    """`ودعا رئيس الحكومة سامر نصار إلى الهدوء، مشددا على أن ...`: a participle
+    whose sentence opens with a verb and its named subject speaks for that
+    subject, though the verb is no speech cue."""
+    info = lookup_cue(fold(cue.text)) if cue is not None else None
+    if info is None or info.pos != "participle":
+        return None
+    start = max(text.rfind(ch, 0, cue.start) for ch in _SENTENCE_ENDS) + 1
+    if len(text[start : cue.start].split()) > MAX_CLAUSE:
+        return None
+    return _opening_subject(text, start, cue.start)
+
+
+def _opening_subject(text: str, start: int, end: int) -> Span | None:
+    """The named subject of a sentence from ``start`` that opens with a verb."""
+    words = list(_words(text, start, end))
+    if len(words) < 3 or not words[0][2].startswith(("و", "ف")):
+        return None
+    verb = words[0][2][1:]
+    if len(verb) < 3 or is_common_noun(verb) or verb in _PREPOSITIONS or verb.startswith("لكن"):
+        return None  # `وفي`, `والحكومة`, `ولكنه`: the sentence does not open with a verb
+    run: list[tuple[int, int, str]] = []
+    for word in words[1:]:
+        if text[(run[-1][1] if run else words[0][1]) : word[0]].strip():
+            break  # punctuation ends the subject
+        titled = word[2] in word_list("titles.txt") or (run and word[2].startswith("ال"))
+        written = text[word[0] : word[1]]
+        conjoined = written[:1] == "و" and is_common_noun(written[1:])
+        if _after_preposition(written) or conjoined or not (titled or _is_proper(written)):
+            break  # `وأثنى`, `بإرجاع`: the verb's next word or object, not its subject
+        run.append(word)
+    phrase = text[run[0][0] : run[-1][1]] if run else ""
+    name = _person_name(phrase)
+    if not name:
+        return None
+    return Span.of(text, run[0][0], run[0][0] + phrase.index(name) + len(name))
 
 
 def _subject_entity(built: list[_Entity], mention: Span, gender: str) -> _Entity:
@@ -692,6 +734,8 @@ def _last_proper_run(words: list[str]) -> str:
         starts = _may_start_name(before, word) or (
             index + 1 < len(words) and fold(words[index + 1]) in _SON_OF
         )  # `مهدي بن سالم`, though `مهدي` is also a noun
+        if len(run) >= 2 and _after_preposition(word) and not after_link:
+            break  # `سامر نصار بحضور قادة الجيش`: the rest is the preposition's
         if (_is_proper(word) and (run or starts)) or linked:
             if not run:
                 genitive.append(_governs_genitive(before) or _complements_a_title(words, index))
@@ -718,6 +762,12 @@ def _last_proper_run(words: list[str]) -> str:
     while best and fold(best[-1]) in _NAME_LINKS:
         best = best[:-1]
     return " ".join(best[:4])
+
+
+def _after_preposition(word: str) -> bool:
+    """`بحضور`, `لدعم`, `بإرجاع`: `ب`/`ل` before a noun or a verbal noun."""
+    rest = word[1:]
+    return word[:1] in "بل" and (is_common_noun(rest) or rest.startswith("إ"))
 
 
 def _may_start_name(before: str, word: str) -> bool:

@@ -516,3 +516,24 @@ def test_a_lone_title_takes_the_name_its_fuller_title_gives():
 def test_a_description_is_named_by_the_hashtag_after_it():
     text = "ودعا نقيب الفنانين، #سامر_الحلو، إلى الهدوء. وأكد نقيب الفنانين أنه لن يستقيل."
     assert _named(text, "نقيب الفنانين") == "سامر الحلو"
+
+
+def test_a_participle_speaks_for_the_named_subject_of_its_sentence():
+    # The sentence opens with a verb that is no speech cue; its subject speaks.
+    doc = rules(
+        "وقال المتحدث باسم الجيش إن الوضع هادئ. "
+        "ودعا وزير الدفاع سامر نصار بحضور قادة الجيش إلى الهدوء، مشددا على أن الحدود آمنة."
+    )
+    implicit = doc.quotes[-1]
+    assert implicit.speaker is None
+    assert doc.entity(implicit.entity).name == "سامر نصار"
+    assert implicit.resolved_to.text == "وزير الدفاع سامر نصار"
+
+
+def test_a_preposition_before_a_noun_ends_a_full_name():
+    from qawl.attribution import _person_name
+
+    assert _person_name("وزير الدفاع سامر نصار بحضور قادة الجيش") == "سامر نصار"
+    assert _person_name("وزير الدفاع سامر نصار بإرجاع الأموال") == "سامر نصار"
+    # A name whose second word begins with the same letter keeps it.
+    assert _person_name("المتحدث باسم الحركة كمال برهان") == "كمال برهان"
