@@ -427,7 +427,11 @@ def _resolve_implicit(
     قائلاً`, convention 18), else the last source before the quote that agrees
     with its cue."""
     position = (quote.cue or quote.content).start
-    subject = _verb_subject_before(text, quote.cue) or _clause_subject(text, quote.cue)
+    subject = (
+        _verb_subject_before(text, quote.cue)
+        or _clause_subject(text, quote.cue)
+        or _relayed_source(text, quote.cue)
+    )
     if subject is not None:
         return _subject_entity(built, subject, gender)
     last = None
@@ -490,6 +494,25 @@ def _clause_subject(text: str, cue: Span | None) -> Span | None:
     return _opening_subject(text, start, cue.start)
 
 
+MAX_RELAYED = 12  # words between `عن` and the verbal noun `قوله`
+
+
+def _relayed_source(text: str, cue: Span | None) -> Span | None:
+    """`نقلت الوكالة عن المواطن سامر نصار قوله`: the verbal noun's owner is
+    the source after `عن` (convention 9)."""
+    info = lookup_cue(fold(cue.text)) if cue is not None else None
+    if info is None or info.pos != "noun" or info.lemma != "قال":
+        return None
+    words = list(_words(text, max(0, cue.start - 200), cue.start))[-MAX_RELAYED - 1 :]
+    at = next((i for i in range(len(words) - 1, -1, -1) if words[i][2] == "عن"), None)
+    if at is None or at + 1 >= len(words):
+        return None
+    start, end = words[at + 1][0], words[-1][1]
+    if any(ch in text[start:end] for ch in _SENTENCE_ENDS) or not _names_anyone(text[start:end]):
+        return None
+    return Span.of(text, start, end)
+
+
 def _opening_subject(text: str, start: int, end: int) -> Span | None:
     """The named subject of a sentence from ``start`` that opens with a verb."""
     words = list(_words(text, start, end))
@@ -505,8 +528,11 @@ def _opening_subject(text: str, start: int, end: int) -> Span | None:
         titled = word[2] in word_list("titles.txt") or (run and word[2].startswith("ال"))
         written = text[word[0] : word[1]]
         conjoined = written[:1] == "و" and is_common_noun(written[1:])
+        named = any(_is_proper(text[w[0] : w[1]]) for w in run)
         if _after_preposition(written) or conjoined or not (titled or _is_proper(written)):
             break  # `وأثنى`, `بإرجاع`: the verb's next word or object, not its subject
+        if named and is_common_noun(written) and not titled:
+            break  # `وهاجم الرئيس NAME مشاركة ...`: the object after the name
         run.append(word)
     phrase = text[run[0][0] : run[-1][1]] if run else ""
     name = _person_name(phrase)

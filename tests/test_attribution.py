@@ -537,3 +537,21 @@ def test_a_preposition_before_a_noun_ends_a_full_name():
     assert _person_name("وزير الدفاع سامر نصار بإرجاع الأموال") == "سامر نصار"
     # A name whose second word begins with the same letter keeps it.
     assert _person_name("المتحدث باسم الحركة كمال برهان") == "كمال برهان"
+
+
+def test_the_owner_of_a_relayed_saying_is_the_source_after_an():
+    doc = rules(
+        "وقال الوزير سامر نصار إن الحدود آمنة. "
+        'ونقلت وكالة الأنباء المحلية عن المواطن كمال الهادي قوله "لم أر شيئا كهذا من قبل".'
+    )
+    relayed = doc.quotes[-1]
+    assert relayed.speaker is None  # a verbal noun's speaker is controlled from outside
+    assert doc.entity(relayed.entity).name == "كمال الهادي"
+
+
+def test_the_object_after_a_named_subject_is_not_the_subject():
+    doc = rules(
+        "وقال المتحدث باسم الجيش إن الوضع هادئ. "
+        "وهاجم الرئيس سامر نصار مشاركة القوات الأجنبية، واصفا إياها بأنها غير شرعية."
+    )
+    assert doc.entity(doc.quotes[-1].entity).name == "سامر نصار"
