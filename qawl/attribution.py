@@ -963,6 +963,7 @@ def _name_after(text: str, end: int) -> str:
         if (
             not _is_proper(tok.text)
             or fold(tok.text) in _PREPOSITIONS  # `وزير النقل حول سؤال`
+            or _after_preposition(tok.text)  # `لأول مرة`
             or (is_common_noun(tok.text) and not (words and fold(words[-1].text) in _NAME_LINKS))
         ):
             break

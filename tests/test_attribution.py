@@ -555,3 +555,11 @@ def test_the_object_after_a_named_subject_is_not_the_subject():
         "وهاجم الرئيس سامر نصار مشاركة القوات الأجنبية، واصفا إياها بأنها غير شرعية."
     )
     assert doc.entity(doc.quotes[-1].entity).name == "سامر نصار"
+
+
+def test_a_pronoun_or_a_prepositional_phrase_is_never_a_name():
+    from qawl.attribution import _is_proper, _name_after
+
+    assert not _is_proper("وهو")
+    text = "والتقى الوزير لأول مرة نظيره أمس."
+    assert _name_after(text, text.index("الوزير") + len("الوزير")) == ""
