@@ -341,8 +341,7 @@ def attribute(text: str, quotes: list[Quote]) -> tuple[list[Quote], list[Entity]
         if quote.speaker is not None:
             entity = _match(built, quote.speaker.text)
             if entity is None:
-                entity = _Entity(is_org=_is_org(quote.speaker.text))
-                entity.gender = _mention_gender(quote.speaker.text)
+                entity = _new_entity(quote.speaker.text)
                 built.append(entity)
             entity.add(quote.speaker)
             if entity.gender == "?" and not entity.is_org:
@@ -541,15 +540,18 @@ def _opening_subject(text: str, start: int, end: int) -> Span | None:
     return Span.of(text, run[0][0], run[0][0] + phrase.index(name) + len(name))
 
 
+def _new_entity(mention: str) -> _Entity:
+    """An entity begun by a mention, with what the mention tells of it."""
+    return _Entity(
+        is_org=_is_org(mention), speaks_for=_speaks_for(mention), gender=_mention_gender(mention)
+    )
+
+
 def _subject_entity(built: list[_Entity], mention: Span, gender: str) -> _Entity:
     """The entity a fallback mention names, made when new; the mention joins it."""
     entity = _match(built, mention.text)
     if entity is None:
-        entity = _Entity(
-            is_org=_is_org(mention.text),
-            speaks_for=_speaks_for(mention.text),
-            gender=_mention_gender(mention.text),
-        )
+        entity = _new_entity(mention.text)
         if entity.gender == "?" and not entity.is_org:
             entity.gender = gender
         built.append(entity)

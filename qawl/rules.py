@@ -293,7 +293,59 @@ def _span(doc: _Doc, start: int, end: int, chars: str = _TRIM) -> Span | None:
 
 
 def _cue_quote(doc: _Doc, i: int, cue: Cue) -> Quote | None:
-    """A verb, participle or verbal noun cue followed by its complement."""
+    """A verb, participle or verbal noun cue followed by its complement; a verb
+    without a subject after it takes the one before it (`الخبراء اعتبروا أن`)."""
+    quote = _cue_complement(doc, i, cue)
+    if quote is not None and quote.speaker is None and cue.pos == "verb":
+        quote.speaker = _fronted_subject(doc, i)
+    return quote
+
+
+MAX_FRONTED = 6  # words of a subject written before its verb
+
+
+def _fronted_subject(doc: _Doc, i: int) -> Span | None:
+    """`لكن مصادر ميدانية أكدت أن`, `وكانت الوزارة قد أعلنت أن`: the words
+    between the clause's start (or `كان`) and the verb, when they can name a
+    source."""
+    k = i - 1
+    if k >= 0 and doc.toks[k].norm == "قد":
+        k -= 1
+    words: list[Token] = []
+    while k >= 0 and len(words) <= MAX_FRONTED:
+        tok = doc.toks[k]
+        if _opens_clause(tok) or _is_boundary(tok) or _cue_of(tok):
+            break
+        words.insert(0, tok)
+        k -= 1
+    opener = doc.toks[k] if k >= 0 else None
+    opens = opener is None or opener.text in ".،,:\n"
+    if not words or len(words) > MAX_FRONTED or not (opens or _opens_clause(opener)):
+        return None
+    if doc.text[words[0].start : words[-1].end].count("\n"):
+        return None
+    if not (words[0].norm in _SOURCE_HEADS or any(_is_name_word(t) for t in words)):
+        return None
+    if words[0].norm[:1] == "و" and words[0].norm not in _SOURCE_HEADS:
+        return None  # `وأدانت المجموعة ما قالت`: a verb of its own opens the clause
+    return _speaker_span(doc, words)
+
+
+# Words after which a clause, and its fronted subject, begins.
+_CLAUSE_OPENERS = frozenset(
+    fold(w)
+    for w in ("لكن", "لكنه", "لكنها", "لكنهم", "كان", "كانت", "إن", "أن", "إلا", "بيد", "إذ", "حيث",
+              "بعدما", "عندما", "حين", "حينما", "كما", "فيما", "بينما", "بعد", "قبل")
+)  # fmt: skip
+_SOURCE_HEADS = word_list("titles.txt") | word_list("documents.txt") | _NOT_NAMES
+
+
+def _opens_clause(tok: Token) -> bool:
+    return tok.norm.removeprefix("و") in _CLAUSE_OPENERS
+
+
+def _cue_complement(doc: _Doc, i: int, cue: Cue) -> Quote | None:
+    """A cue followed by its complement; the speaker is what stands between them."""
     cue_tok = doc.toks[i]
     _, sent_end = doc.sentence_of(cue_tok.start)
     speaker: list[Token] = []

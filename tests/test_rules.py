@@ -232,3 +232,26 @@ def test_a_title_goes_on_past_its_preposition_to_the_name():
     # No name before the complement: the phrase is the occasion, not the speaker.
     doc = rules("وقال الوزير في مؤتمر صحفي إن الحوار سيستأنف.")
     assert only(doc).speaker.text == "الوزير"
+
+
+def test_a_subject_written_before_its_verb_is_the_speaker():
+    doc = rules("لكن مصادر ميدانية أكدت أن القوات انسحبت من المدينة.")
+    assert only(doc).speaker.text == "مصادر ميدانية"
+    doc = rules("وكانت وزارة الصحة قد أعلنت أن المستشفيات جاهزة.")
+    assert only(doc).speaker.text == "وزارة الصحة"
+    # A pronoun subject (`لكنه`) leaves the speaker implicit.
+    doc = rules("وقال الوزير سامر نصار إن الحدود آمنة، لكنه أكد أن الحذر واجب.")
+    assert doc.quotes[-1].speaker is None
+    assert doc.entity(doc.quotes[-1].entity).name == "سامر نصار"
+
+
+def test_a_clause_after_the_speaker_is_not_part_of_him():
+    doc = rules("وحذر المدرب كمال الهادي بعدما خسر فريقه من أن الموسم صعب.")
+    assert only(doc).speaker.text == "المدرب كمال الهادي"
+
+
+def test_an_unnamed_spokesman_stays_apart_from_his_body_in_the_rules():
+    doc = rules(
+        "وقال متحدث باسم المنظمة إن التقرير دقيق. وقالت منظمة الصحة العالمية إن الوباء ينحسر."
+    )
+    assert len({q.entity for q in doc.quotes}) == 2
