@@ -620,6 +620,16 @@ def _last_clause_start(doc: _Doc, sent_start: int, cue_start: int) -> int:
     return start
 
 
+_PUBLISHED = frozenset(fold(w) for w in ("أورد", "أوردت", "نشر", "نشرت"))
+_GAVE = frozenset(fold(w) for w in ("أدلى", "أدلت", "أدلوا", "صرح", "صرحت"))
+
+
+def _told_us(tok: Token) -> bool:
+    """`أفادنا`: a cue with the outlet as its object (`نا`)."""
+    bare = Token(tok.start, tok.end - 2, tok.text[:-2], tok.norm[:-2])
+    return tok.norm.endswith("نا") and _cue_of(bare) is not None
+
+
 def _source_speaker(doc: _Doc, j: int, sent_end: int) -> tuple[list[Token], int]:
     """The source after `بحسب`: skip `ما` + verb and `عن`; stop at a boundary.
     Returns the speaker tokens and the index after the speaker phrase."""
@@ -628,8 +638,10 @@ def _source_speaker(doc: _Doc, j: int, sent_end: int) -> tuple[list[Token], int]
         j += 1
     if j < len(toks) and toks[j].norm in _SELF_REFERENCE:
         return [], j + 1
-    if j < len(toks) and (_cue_of(toks[j]) or toks[j].norm in ("اورد", "اوردت", "نشر", "نشرت")):
+    if j < len(toks) and (_cue_of(toks[j]) or toks[j].norm in _PUBLISHED or _told_us(toks[j])):
         j += 1
+    while j < len(toks) and toks[j].norm in ("به", "بها"):
+        j += 1  # `وفق ما أفاد به مراسلنا`
     speaker: list[Token] = []
     if j < len(toks) and toks[j].norm[:1] == "ل" and len(toks[j].norm) > 3:
         speaker.append(toks[j])  # `وفقا لصحيفة ...`, `وفقا للرقابة`: the source, not an addressee
@@ -638,6 +650,9 @@ def _source_speaker(doc: _Doc, j: int, sent_end: int) -> tuple[list[Token], int]
         resume = _quoted_name(doc, j, speaker)
         if resume:  # `بحسب موقع "الرصيف"`
             j = resume
+            continue
+        if j + 1 < len(toks) and toks[j].norm in _GAVE and toks[j + 1].norm in ("به", "بها"):
+            speaker, j = [], j + 2  # `وفقا لتصريحات أدلى بها الوزير`: the one who made them
             continue
         if _ends_speaker(toks[j], speaker) and toks[j].norm != "عن":
             break

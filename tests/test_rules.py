@@ -255,3 +255,12 @@ def test_an_unnamed_spokesman_stays_apart_from_his_body_in_the_rules():
         "وقال متحدث باسم المنظمة إن التقرير دقيق. وقالت منظمة الصحة العالمية إن الوباء ينحسر."
     )
     assert len({q.entity for q in doc.quotes}) == 2
+
+
+def test_the_source_after_made_by_or_told_us_is_the_speaker():
+    doc = rules(
+        "وارتفع عدد الجرحى إلى عشرين، بحسب آخر حصيلة أدلى بها المتحدث باسم الشرطة كمال نصار."
+    )
+    assert only(doc).speaker.text == "المتحدث باسم الشرطة كمال نصار"
+    doc = rules("وأغلقت الطريق الرئيسية بالحجارة، وفق ما أفادنا به مراسلنا في الجهة.")
+    assert only(doc).speaker.text == "مراسلنا"
