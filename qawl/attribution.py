@@ -512,22 +512,40 @@ def _relayed_source(text: str, cue: Span | None) -> Span | None:
     return Span.of(text, start, end)
 
 
+_BUT = frozenset(fold(w) for w in ("لكن", "ولكن", "بيد", "إلا", "أن"))
+
+
 def _opening_subject(text: str, start: int, end: int) -> Span | None:
     """The named subject of a sentence from ``start`` that opens with a verb."""
     words = list(_words(text, start, end))
-    if len(words) < 3 or not words[0][2].startswith(("و", "ف")):
+    while words and words[0][2] in _BUT:
+        words = words[1:]  # `لكن الناطق باسم الحكومة NAME رفض ...`: the subject comes first
+    if len(words) < 3:
         return None
-    verb = words[0][2][1:]
-    if len(verb) < 3 or is_common_noun(verb) or verb in _PREPOSITIONS or verb.startswith("لكن"):
-        return None  # `وفي`, `والحكومة`, `ولكنه`: the sentence does not open with a verb
+    first = words[0][2].removeprefix("ال")
+    fronted = words[0][2] in word_list("titles.txt") or (
+        first in _ORG_HEADS and len(words) < len(list(_words(text, start, end)))
+    )
+    if fronted:  # no verb before the subject
+        words = [(words[0][0], words[0][0], "")] + words
+    elif not words[0][2].startswith(("و", "ف")):
+        return None
+    else:
+        verb = words[0][2][1:]
+        if len(verb) < 3 or is_common_noun(verb) or verb in _PREPOSITIONS or verb.startswith("لكن"):
+            return None  # `وفي`, `والحكومة`, `ولكنه`: the sentence does not open with a verb
     run: list[tuple[int, int, str]] = []
     for word in words[1:]:
         if text[(run[-1][1] if run else words[0][1]) : word[0]].strip():
             break  # punctuation ends the subject
-        titled = word[2] in word_list("titles.txt") or (run and word[2].startswith("ال"))
+        titled = (
+            word[2] in word_list("titles.txt")
+            or (run and word[2].startswith("ال"))
+            or (not run and word[2] in _ORG_HEADS)  # `وترفض حكومة البلاد ...`
+        )
         written = text[word[0] : word[1]]
         conjoined = written[:1] == "و" and is_common_noun(written[1:])
-        named = any(_is_proper(text[w[0] : w[1]]) for w in run)
+        named = any(w[2] not in word_list("titles.txt") and not w[2].startswith("ال") for w in run)
         if _after_preposition(written) or conjoined or not (titled or _is_proper(written)):
             break  # `وأثنى`, `بإرجاع`: the verb's next word or object, not its subject
         if named and is_common_noun(written) and not titled:
@@ -535,8 +553,12 @@ def _opening_subject(text: str, start: int, end: int) -> Span | None:
         run.append(word)
     phrase = text[run[0][0] : run[-1][1]] if run else ""
     name = _person_name(phrase)
+    if not name and phrase and _is_org(phrase):
+        return Span.of(text, run[0][0], run[-1][1])
     if not name:
         return None
+    if fronted:  # its verb, unknown to the lexicon, may follow: a name of two words at most
+        name = " ".join(name.split()[:2])
     return Span.of(text, run[0][0], run[0][0] + phrase.index(name) + len(name))
 
 

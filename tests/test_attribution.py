@@ -563,3 +563,16 @@ def test_a_pronoun_or_a_prepositional_phrase_is_never_a_name():
     assert not _is_proper("وهو")
     text = "والتقى الوزير لأول مرة نظيره أمس."
     assert _name_after(text, text.index("الوزير") + len("الوزير")) == ""
+
+
+def test_a_participle_speaks_for_a_subject_written_first_or_a_body():
+    doc = rules(
+        "وقال المتحدث باسم الجيش إن الوضع هادئ. "
+        "لكن الناطق باسم الحكومة كمال نصار رفض الاتهامات، قائلا إن الجيش لا يتدخل."
+    )
+    assert doc.entity(doc.quotes[-1].entity).name == "كمال نصار"
+    doc = rules(
+        "وقال المتحدث باسم المعارضة إن الانتخابات مزورة. "
+        "وترفض وزارة الداخلية هذه الاتهامات، مؤكدة أن الاقتراع كان نزيها."
+    )
+    assert doc.entity(doc.quotes[-1].entity).name == "وزارة الداخلية"
