@@ -264,3 +264,8 @@ def test_the_source_after_made_by_or_told_us_is_the_speaker():
     assert only(doc).speaker.text == "المتحدث باسم الشرطة كمال نصار"
     doc = rules("وأغلقت الطريق الرئيسية بالحجارة، وفق ما أفادنا به مراسلنا في الجهة.")
     assert only(doc).speaker.text == "مراسلنا"
+
+
+def test_hopes_and_it_turned_out_are_no_reports():
+    assert rules("وتأمل الحكومة في أن تنتهي الأزمة قبل الصيف.").quotes == []
+    assert rules("وبعد التحقيق تبين أن الرجل لم يكن مسلحا.").quotes == []
