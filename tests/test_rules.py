@@ -269,3 +269,9 @@ def test_the_source_after_made_by_or_told_us_is_the_speaker():
 def test_hopes_and_it_turned_out_are_no_reports():
     assert rules("وتأمل الحكومة في أن تنتهي الأزمة قبل الصيف.").quotes == []
     assert rules("وبعد التحقيق تبين أن الرجل لم يكن مسلحا.").quotes == []
+
+
+def test_words_that_only_look_like_cues_start_no_quote():
+    # `فحسب` (only) is no `حسب`; `رؤيته` (his vision) is no `رواه`.
+    assert rules("ولم يكن الهدف الربح فحسب، بل خدمة الناس.").quotes == []
+    assert rules("وعرض الوزير رؤيته أن التعليم أولوية.").quotes == []

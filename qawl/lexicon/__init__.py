@@ -123,6 +123,8 @@ def lookup_cue(norm: str) -> Cue | None:
     forms = cue_forms()
     if norm in forms:
         return forms[norm]
+    if norm in word_list("ambiguous.txt"):
+        return None  # `فحسب` (only) is not `ف` + `حسب`
     if len(norm) > 3 and norm[0] in "وف" and norm[1:] in forms:
         return forms[norm[1:]]
     return None
