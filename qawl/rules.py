@@ -97,6 +97,12 @@ class _Doc:
         self._sent_starts = [start for start, _ in self.sents]
         self._opens = sorted(self.pairs)
         self._by_close = {p.close: p for p in self.pairs.values() if p.closed}
+        self._tok_starts = [t.start for t in self.toks]
+
+    def tokens_after(self, offset: int, end: int, limit: int) -> list[Token]:
+        """Up to ``limit`` tokens that start after ``offset`` and before ``end``."""
+        first = bisect.bisect_right(self._tok_starts, offset)
+        return [t for t in self.toks[first : first + limit] if t.start < end]
 
     def sentence_of(self, offset: int) -> tuple[int, int]:
         index = bisect.bisect_right(self._sent_starts, offset) - 1
@@ -184,6 +190,24 @@ _NOT_SPEECH_BEFORE_AN = frozenset(
 _NAMED_IN_MARKS = word_list("bodies.txt") | frozenset(
     fold(w) for w in ("مجلة", "جريدة", "إذاعة", "مجموعة", "صحيفة", "موقع", "منظمة", "شبكة")
 )
+
+
+MAX_NAME_TO_COMPLEMENT = 12  # tokens from a quoted name's closing mark to `أن`
+
+
+def _names_before_complement(doc: _Doc, pair: MarkPair, words: int) -> bool:
+    """`قالت منظمة "مراسلون بلا حدود"، الأربعاء، إن ...`, `خلال برنامج "..."
+    الذي يقدمه ... أنه`: a short quoted passage that the sentence follows with
+    `أن`/`إن` (no other cue between) is a name or a title, not the quote."""
+    if words > MAX_QUOTED_NAME or not pair.closed:
+        return False
+    _, sent_end = doc.sentence_of(pair.open)
+    for tok in doc.tokens_after(pair.close, sent_end, MAX_NAME_TO_COMPLEMENT):
+        if doc.pair_at(tok) is not None or _cue_of(tok) is not None:
+            return False
+        if _is_complementiser(tok) or tok.text == ":":
+            return True
+    return False
 
 
 def _quoted_name(doc: _Doc, j: int, speaker: list[Token]) -> int:
@@ -387,7 +411,8 @@ def _cue_complement(doc: _Doc, i: int, cue: Cue) -> Quote | None:
             after_describe = (
                 cue.lemma in _DESCRIBE and j > 0 and doc.toks[j - 1].norm in ("ب", "بـ")
             )
-            if words >= MIN_QUOTED_WORDS or after_describe:
+            named = not after_describe and _names_before_complement(doc, pair, words)
+            if (words >= MIN_QUOTED_WORDS or after_describe) and not named:
                 return _quote(doc, cue_tok, speaker, pair.content_start, pair.content_end, "direct")
             in_speaker = False
             continue

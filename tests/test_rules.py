@@ -275,3 +275,14 @@ def test_words_that_only_look_like_cues_start_no_quote():
     # `فحسب` (only) is no `حسب`; `رؤيته` (his vision) is no `رواه`.
     assert rules("ولم يكن الهدف الربح فحسب، بل خدمة الناس.").quotes == []
     assert rules("وعرض الوزير رؤيته أن التعليم أولوية.").quotes == []
+
+
+def test_a_short_quoted_name_before_the_complement_is_no_quote():
+    doc = rules('وقالت منظمة "أطباء بلا حدود"، الأربعاء، إن المستشفى تعرض للقصف.')
+    quote = only(doc)
+    assert quote.kind == "indirect"
+    assert quote.content.text == "المستشفى تعرض للقصف"
+    # A short quote followed by a cue of its own stays a quote.
+    doc = rules('وقال الوزير "لن نتراجع أبدا" مضيفا أن الحكومة موحدة.')
+    assert doc.quotes[0].kind == "direct"
+    assert doc.quotes[0].content.text == "لن نتراجع أبدا"
