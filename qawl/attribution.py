@@ -522,10 +522,7 @@ def _opening_subject(text: str, start: int, end: int) -> Span | None:
         words = words[1:]  # `لكن الناطق باسم الحكومة NAME رفض ...`: the subject comes first
     if len(words) < 3:
         return None
-    first = words[0][2].removeprefix("ال")
-    fronted = words[0][2] in word_list("titles.txt") or (
-        first in _ORG_HEADS and len(words) < len(list(_words(text, start, end)))
-    )
+    fronted = words[0][2] in word_list("titles.txt")
     if fronted:  # no verb before the subject
         words = [(words[0][0], words[0][0], "")] + words
     elif not words[0][2].startswith(("و", "ف")):
@@ -538,11 +535,7 @@ def _opening_subject(text: str, start: int, end: int) -> Span | None:
     for word in words[1:]:
         if text[(run[-1][1] if run else words[0][1]) : word[0]].strip():
             break  # punctuation ends the subject
-        titled = (
-            word[2] in word_list("titles.txt")
-            or (run and word[2].startswith("ال"))
-            or (not run and word[2] in _ORG_HEADS)  # `وترفض حكومة البلاد ...`
-        )
+        titled = word[2] in word_list("titles.txt") or (run and word[2].startswith("ال"))
         written = text[word[0] : word[1]]
         conjoined = written[:1] == "و" and is_common_noun(written[1:])
         named = any(w[2] not in word_list("titles.txt") and not w[2].startswith("ال") for w in run)
@@ -553,8 +546,6 @@ def _opening_subject(text: str, start: int, end: int) -> Span | None:
         run.append(word)
     phrase = text[run[0][0] : run[-1][1]] if run else ""
     name = _person_name(phrase)
-    if not name and phrase and _is_org(phrase):
-        return Span.of(text, run[0][0], run[-1][1])
     if not name:
         return None
     if fronted:  # its verb, unknown to the lexicon, may follow: a name of two words at most
@@ -1012,6 +1003,8 @@ def _fuller_mention(text: str, mention: Span) -> str | None:
     for `الصندوق`)."""
     original, text = text, text.replace("_", " ")  # hashtags as words; offsets unchanged
     phrase = mention.text
+    while len(phrase.split()) > 1 and fold(phrase.split()[-1]) in _PREPOSITIONS:
+        phrase = phrase.rsplit(maxsplit=1)[0]  # `العهد السعودي في`: the phrase before `في`
     if phrase.startswith("ال") and len(phrase.split()) == 1:
         # `المنظمة` -> the last `منظمة ...` before it
         head = phrase[2:]

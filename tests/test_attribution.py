@@ -565,14 +565,22 @@ def test_a_pronoun_or_a_prepositional_phrase_is_never_a_name():
     assert _name_after(text, text.index("الوزير") + len("الوزير")) == ""
 
 
-def test_a_participle_speaks_for_a_subject_written_first_or_a_body():
+def test_a_participle_speaks_for_a_subject_written_first():
     doc = rules(
         "وقال المتحدث باسم الجيش إن الوضع هادئ. "
         "لكن الناطق باسم الحكومة كمال نصار رفض الاتهامات، قائلا إن الجيش لا يتدخل."
     )
     assert doc.entity(doc.quotes[-1].entity).name == "كمال نصار"
-    doc = rules(
-        "وقال المتحدث باسم المعارضة إن الانتخابات مزورة. "
-        "وترفض وزارة الداخلية هذه الاتهامات، مؤكدة أن الاقتراع كان نزيها."
+
+
+def test_a_mention_cut_after_a_preposition_is_read_without_it():
+    from qawl.attribution import entity_name
+    from qawl.schema import Span
+
+    text = (
+        "وقال ولي العهد الأردني في كلمته إن العلاقات متينة. "
+        "واستقبل الوزير ولي العهد الأردني الأمير سامر بن كمال أمس."
     )
-    assert doc.entity(doc.quotes[-1].entity).name == "وزارة الداخلية"
+    start = text.index("العهد الأردني في")
+    mangled = Span(start, start + len("العهد الأردني في"), "العهد الأردني في")
+    assert entity_name([mangled], text) == "سامر بن كمال"
