@@ -423,7 +423,8 @@ def _resolve_implicit(
     number: str,
 ) -> _Entity:
     """The subject of the verb that a participle follows (`وأردف المندوب
-    قائلاً`, convention 18), else the last source before the quote that agrees
+    قائلاً`, convention 18) or of the participle's sentence, the source after
+    `عن` of a relayed `قوله`, else the last source before the quote that agrees
     with its cue."""
     position = (quote.cue or quote.content).start
     subject = (
@@ -482,8 +483,8 @@ _SENTENCE_ENDS = ".!?؟\n"
 
 def _clause_subject(text: str, cue: Span | None) -> Span | None:
     """`ودعا رئيس الحكومة سامر نصار إلى الهدوء، مشددا على أن ...`: a participle
-    whose sentence opens with a verb and its named subject speaks for that
-    subject, though the verb is no speech cue."""
+    speaks for the named subject of its sentence, though the sentence's verb
+    is no speech cue."""
     info = lookup_cue(fold(cue.text)) if cue is not None else None
     if info is None or info.pos != "participle":
         return None
@@ -516,25 +517,28 @@ _BUT = frozenset(fold(w) for w in ("لكن", "ولكن", "بيد", "إلا", "أ
 
 
 def _opening_subject(text: str, start: int, end: int) -> Span | None:
-    """The named subject of a sentence from ``start`` that opens with a verb."""
+    """The named subject of a sentence from ``start``: after the verb that
+    opens it (`ودعا الوزير NAME`), or first, after `لكن` (`لكن الناطق ...
+    NAME رفض`)."""
     words = list(_words(text, start, end))
     while words and words[0][2] in _BUT:
-        words = words[1:]  # `لكن الناطق باسم الحكومة NAME رفض ...`: the subject comes first
+        words = words[1:]
     if len(words) < 3:
         return None
-    fronted = words[0][2] in word_list("titles.txt")
-    if fronted:  # no verb before the subject
-        words = [(words[0][0], words[0][0], "")] + words
-    elif not words[0][2].startswith(("و", "ف")):
-        return None
-    else:
+    fronted = words[0][2] in word_list("titles.txt")  # the subject before its verb
+    if not fronted:
         verb = words[0][2][1:]
-        if len(verb) < 3 or is_common_noun(verb) or verb in _PREPOSITIONS or verb.startswith("لكن"):
+        if not words[0][2].startswith(("و", "ف")) or len(verb) < 3:
+            return None
+        if is_common_noun(verb) or verb in _PREPOSITIONS or verb.startswith("لكن"):
             return None  # `وفي`, `والحكومة`, `ولكنه`: the sentence does not open with a verb
+    subject = words if fronted else words[1:]
     run: list[tuple[int, int, str]] = []
-    for word in words[1:]:
-        if text[(run[-1][1] if run else words[0][1]) : word[0]].strip():
+    for word in subject:
+        if run and text[run[-1][1] : word[0]].strip():
             break  # punctuation ends the subject
+        if not run and not fronted and text[words[0][1] : word[0]].strip():
+            break  # `وأضاف، ...`: no subject right after the verb
         titled = word[2] in word_list("titles.txt") or (run and word[2].startswith("ال"))
         written = text[word[0] : word[1]]
         conjoined = written[:1] == "و" and is_common_noun(written[1:])

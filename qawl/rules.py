@@ -241,8 +241,8 @@ _IMPERSONAL = frozenset({"توقع"})
 
 
 def _impersonal(cue_tok: Token, cue: Cue) -> bool:
-    """`ويتوقع أن`, `يذكر أن`, `يعتقد أن` read as `يُتوقع` ("it is expected"):
-    a singular masculine imperfect with `أن` right after it has no speaker."""
+    """`ويتوقع أن` reads as `يُتوقع` ("it is expected"): a singular masculine
+    imperfect of these verbs with `أن` right after it has no speaker."""
     form = cue_tok.norm.removeprefix("و")
     return cue.lemma in _IMPERSONAL and form.startswith("ي") and cue.number != "pl"
 
@@ -420,7 +420,7 @@ def _cue_complement(doc: _Doc, i: int, cue: Cue) -> Quote | None:
             if doc.toks[j - 1].norm in _NOT_SPEECH_BEFORE_AN:
                 return None  # `دون أن تستبعد`, `قبل أن يقوم`: a time or manner clause
             if j == i + 1 and _impersonal(cue_tok, cue):
-                return None  # `ويتوقع أن`, `يذكر أن`: "it is expected", no one speaks
+                return None  # `ويتوقع أن`: "it is expected", no one speaks
             return _complement(doc, j + 1, cue_tok, speaker, sent_end)
         if in_speaker and not speaker and (tok.norm in _TIME_WORDS or tok.text in "،,"):
             continue  # `قال اليوم الثلاثاء الناشط ...`: the subject comes after the time
