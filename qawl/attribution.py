@@ -534,6 +534,7 @@ def _opening_subject(text: str, start: int, end: int) -> Span | None:
             return None  # `وفي`, `والحكومة`, `ولكنه`: the sentence does not open with a verb
     subject = words if fronted else words[1:]
     run: list[tuple[int, int, str]] = []
+    named = False
     for word in subject:
         if run and text[run[-1][1] : word[0]].strip():
             break  # punctuation ends the subject
@@ -542,12 +543,12 @@ def _opening_subject(text: str, start: int, end: int) -> Span | None:
         titled = word[2] in word_list("titles.txt") or (run and word[2].startswith("ال"))
         written = text[word[0] : word[1]]
         conjoined = written[:1] == "و" and is_common_noun(written[1:])
-        named = any(w[2] not in word_list("titles.txt") and not w[2].startswith("ال") for w in run)
         if _after_preposition(written) or conjoined or not (titled or _is_proper(written)):
             break  # `وأثنى`, `بإرجاع`: the verb's next word or object, not its subject
         if named and is_common_noun(written) and not titled:
             break  # `وهاجم الرئيس NAME مشاركة ...`: the object after the name
         run.append(word)
+        named = named or not titled  # a name word, not a title or an adjective
     phrase = text[run[0][0] : run[-1][1]] if run else ""
     name = _person_name(phrase)
     if not name:

@@ -346,7 +346,7 @@ def _fronted_subject(doc: _Doc, i: int) -> Span | None:
     opens = opener is None or opener.text in ".،,:\n"
     if not words or len(words) > MAX_FRONTED or not (opens or _opens_clause(opener)):
         return None
-    if doc.text[words[0].start : words[-1].end].count("\n"):
+    if "\n" in doc.text[words[0].start : words[-1].end]:
         return None
     if not (words[0].norm in _SOURCE_HEADS or any(_is_name_word(t) for t in words)):
         return None
@@ -651,8 +651,7 @@ _GAVE = frozenset(fold(w) for w in ("أدلى", "أدلت", "أدلوا", "صر�
 
 def _told_us(tok: Token) -> bool:
     """`أفادنا`: a cue with the outlet as its object (`نا`)."""
-    bare = Token(tok.start, tok.end - 2, tok.text[:-2], tok.norm[:-2])
-    return tok.norm.endswith("نا") and _cue_of(bare) is not None
+    return tok.norm.endswith("نا") and lookup_cue(tok.norm[:-2]) is not None
 
 
 def _source_speaker(doc: _Doc, j: int, sent_end: int) -> tuple[list[Token], int]:

@@ -169,13 +169,6 @@ def test_after_according_to_a_medium_with_l_is_the_source():
     assert doc.entities[0].name == 'موقع "الرصيف"'
 
 
-def test_a_longer_quoted_body_name_before_inna_is_a_name_not_a_quote():
-    doc = rules('وقال مكتب "هيئة النقل العام" إن الحافلات ستعود إلى العمل غدا.')
-    quote = only(doc)
-    assert quote.speaker.text == 'مكتب "هيئة النقل العام"'
-    assert quote.content.text == "الحافلات ستعود إلى العمل غدا"
-
-
 def test_a_cue_inside_a_direct_quote_is_the_quoted_speakers_words():
     doc = rules('وأجاب الوزير: "نعم. وقال لي إنه سيبقى في منصبه حتى نهاية العام".')
     quote = only(doc)
@@ -188,11 +181,27 @@ def test_an_after_before_or_without_is_no_complement_of_speech():
     assert all(not q.content.text.startswith("تستبعد") for q in doc.quotes)
 
 
-def test_a_quoted_name_that_goes_on_into_an_is_part_of_the_speaker():
-    doc = rules('وأوضح المتحدث باسم "رابطة المستأجرين" أن الأسعار ارتفعت كثيرا هذا العام.')
-    quote = only(doc)
-    assert quote.speaker.text == 'المتحدث باسم "رابطة المستأجرين"'
-    assert quote.content.text == "الأسعار ارتفعت كثيرا هذا العام"
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        # a longer quoted body name before `إن` is a name, not a quote
+        (
+            'وقال مكتب "هيئة النقل العام" إن الحافلات ستعود إلى العمل غدا.',
+            'مكتب "هيئة النقل العام"',
+            "الحافلات ستعود إلى العمل غدا",
+        ),
+        # a quoted name that goes on into `أن` is part of the speaker
+        (
+            'وأوضح المتحدث باسم "رابطة المستأجرين" أن الأسعار ارتفعت كثيرا هذا العام.',
+            'المتحدث باسم "رابطة المستأجرين"',
+            "الأسعار ارتفعت كثيرا هذا العام",
+        ),
+    ],
+)
+def test_a_quoted_name_inside_the_speaker_stays_there(text, speaker, content):
+    quote = only(rules(text))
+    assert quote.speaker.text == speaker
+    assert quote.content.text == content
 
 
 def test_a_relayed_statement_is_the_originators():

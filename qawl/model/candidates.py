@@ -279,8 +279,8 @@ def allowed(
 ) -> list[bool]:
     """Hard constraints: a participle after a named subject takes that subject;
     a named speaker is the speaker (or a fuller form of its name); a spokesman
-    is not the body he speaks for; an implicit
-    speaker is never of the other gender than a gendered cue."""
+    is not the body he speaks for; an implicit speaker is never of the other
+    gender than a gendered cue."""
     if any(c.origin == "subject" for c in cands):
         return [c.origin == "subject" for c in cands]
     if quote.speaker is not None and names_someone(quote.speaker.text):
