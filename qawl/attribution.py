@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from qawl.eval.names import name_tokens
-from qawl.lexicon import is_common_noun, lookup_cue, word_list
+from qawl.lexicon import is_common_noun, lookup_cue, name_gender, word_list
 from qawl.schema import Entity, Quote, Span
 from qawl.text import Token, fold, tokens
 
@@ -238,7 +238,8 @@ def _mention_gender(mention: str) -> str:
         return "f"
     if _is_org(mention):
         return "f" if head.endswith("ه") or head.endswith("ات") or head == "مصادر" else "m"
-    return "?"
+    name = _person_name(mention)  # `نعيمة ...` is a woman, `طارق ...` a man
+    return name_gender(name.split()[0]) if name else "?"
 
 
 def _agrees(entity: _Entity, gender: str, number: str) -> bool:
@@ -799,7 +800,7 @@ def _last_proper_run(words: list[str]) -> str:
         runs.append(run)
     if not runs:
         return ""
-    if _is_proper(words[0]) and not is_common_noun(words[0]):
+    if _is_proper(words[0]) and not is_common_noun(words[0]) and fold(words[0]) not in _KIN:
         best = runs[0]  # a name-led mention (`خالد بن هلال رئيس قسم الأطفال`) names first
     else:  # a title-led one ends with the name
         free = [r for r, g in zip(runs, genitive, strict=True) if not g]
@@ -822,6 +823,8 @@ def _may_start_name(before: str, word: str) -> bool:
     `وزير النقل كريم العابد`, though `عمر` is also "age")."""
     if fold(before) in _CALLED:
         return True  # `مسؤول في الشرطة يدعى كمال ...`: what follows is his name
+    if fold(word) in _KIN:
+        return False
     return not is_common_noun(word) or (_bare(before).startswith("ال") and word[:1] not in "لب")
 
 
@@ -844,8 +847,16 @@ def _governs_genitive(word: str) -> bool:
         # `حركة فتح`, `شركة أبل`; a definite head is apposed (`وزير الخارجية سامر الحلو`)
         or (norm in _ORG_HEADS and not norm.startswith("ال"))
         or is_common_noun(word)
+        or norm in _KIN
         or word.strip(".,،").isdigit()
     )
+
+
+# `والد سلمان العبيدي` is his father, `وكيل صلاح` his agent: the name after is another's.
+_KIN = frozenset(
+    fold(w) for w in ("والد", "والدة", "نجل", "نجلة", "زوج", "زوجة", "ابنة", "أرملة", "شقيق",
+                      "شقيقة", "أخ", "أخت", "حفيد", "حفيدة", "صديق", "صديقة", "وكيل", "وكيلة")
+)  # fmt: skip
 
 
 _PERSON_TITLES = frozenset(
@@ -1124,7 +1135,12 @@ def _name_before(text: str, start: int) -> str:
 
 
 def _may_start_person(word: str) -> bool:
-    return _is_proper(word) and not is_common_noun(word) and fold(word) not in _ORG_HEADS
+    return (
+        _is_proper(word)
+        and not is_common_noun(word)
+        and fold(word) not in _ORG_HEADS
+        and fold(word) not in _KIN
+    )
 
 
 def _hashtag_at(text: str, start: int) -> str:

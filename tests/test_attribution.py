@@ -1,5 +1,7 @@
 """Attribution on written examples: grouping, naming and implicit speakers."""
 
+import pytest
+
 from qawl.rules import RuleExtractor
 
 rules = RuleExtractor()
@@ -584,3 +586,27 @@ def test_a_mention_cut_after_a_preposition_is_read_without_it():
     start = text.index("العهد الأردني في")
     mangled = Span(start, start + len("العهد الأردني في"), "العهد الأردني في")
     assert entity_name([mangled], text) == "سامر بن كمال"
+
+
+@pytest.mark.parametrize(
+    ("mention", "name"),
+    [
+        ("والد سلمان العبيدي", ""),
+        ("وكيل محمد صالح", ""),
+        ("رامي عباس، وكيل محمد صالح", "رامي عباس"),
+    ],
+)
+def test_a_relatives_description_does_not_take_the_relatives_name(mention: str, name: str):
+    from qawl.attribution import _person_name
+
+    assert _person_name(mention) == name
+
+
+@pytest.mark.parametrize(
+    ("first", "gender"),
+    [("سميرة", "f"), ("حمزة", "m"), ("مريم", "f"), ("طارق", "m"), ("غرينبلات", "?")],
+)
+def test_first_names_give_a_gender(first: str, gender: str):
+    from qawl.lexicon import name_gender
+
+    assert name_gender(first) == gender

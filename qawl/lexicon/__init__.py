@@ -128,3 +128,21 @@ def lookup_cue(norm: str) -> Cue | None:
     if len(norm) > 3 and norm[0] in "وف" and norm[1:] in forms:
         return forms[norm[1:]]
     return None
+
+
+@cache
+def _first_names() -> dict[str, str]:
+    pairs = (line.split("\t") for line in _lines("first_names.tsv"))
+    return {light_spelling(name.strip()): gender.strip() for name, gender in pairs}
+
+
+def name_gender(first_name: str) -> str:
+    """m | f | ?: the gender a first name gives (``first_names.tsv``); a name
+    ending in ta marbuta (`سميرة`) is female unless listed as male (`حمزة`)."""
+    word = light_spelling(first_name)
+    for form in (word, word[1:] if word[:1] in "وف" and len(word) > 3 else ""):
+        if form in _first_names():
+            return _first_names()[form]
+        if len(form) >= 4 and form.endswith("ة"):
+            return "f"
+    return "?"

@@ -279,14 +279,17 @@ def allowed(
 ) -> list[bool]:
     """Hard constraints: a participle after a named subject takes that subject;
     a named speaker is the speaker (or a fuller form of its name); a spokesman
-    is not the body he speaks for; an implicit speaker is never of the other
-    gender than a gendered cue."""
+    is not the body he speaks for; a body's description is a body; an
+    implicit speaker is never of the other gender than a gendered cue."""
     if any(c.origin == "subject" for c in cands):
         return [c.origin == "subject" for c in cands]
     if quote.speaker is not None and names_someone(quote.speaker.text):
         return [c.origin == "own" or fuller_name(c.span.text, quote.speaker.text) for c in cands]
     if quote.speaker is not None and _speaks_for(quote.speaker.text):
         return [not _is_org(c.span.text) for c in cands]  # convention 8: not his body
+    if quote.speaker is not None and _is_org(quote.speaker.text):
+        # `الاتحاد`: the body named before, never a person of the article
+        return [c.origin == "own" or _is_org(c.span.text) for c in cands]
     _, gender, _ = cue_agreement(quote)
     if gender not in ("m", "f") or quote.speaker is not None:
         return [True] * len(cands)

@@ -224,3 +224,32 @@ def test_a_definite_body_does_not_run_into_the_name_after_it():
     found = [m.text for m in lexical_mentions(text)]
     assert "البلدية" in found and "مراد الزين" in found
     assert "شركة نور" in found  # an indefinite head keeps the name it governs
+
+
+def test_a_bodys_description_may_take_only_a_body():
+    t = "وقال المدرب سامي الورد إن الفريق جاهز. ووصف الاتحاد رسائل المدرب بأنها غير لائقة."
+    second = Quote(
+        content=span(t, "غير لائقة"),
+        kind="indirect",
+        cue=span(t, "ووصف"),
+        speaker=span(t, "الاتحاد"),
+    )
+    quotes = [quote(t, "الفريق جاهز", "وقال", "المدرب سامي الورد"), second]
+    mentions = [span(t, "المدرب سامي الورد"), span(t, "الاتحاد")]
+    cands = candidates(t, quotes, 1, mentions)
+    ok = {c.span.text for c, a in zip(cands, allowed(t, quotes[1], cands), strict=True) if a}
+    assert ok == {"الاتحاد"}
+
+
+@pytest.mark.parametrize(
+    ("first", "cue", "other"),
+    [("نعيمة الساحلي", "وأضاف", "كريم المنصوري"), ("طارق الجبالي", "وأضافت", "حياة العابد")],
+)
+def test_a_first_name_gives_the_gender_that_an_implicit_cue_must_agree_with(
+    first: str, cue: str, other: str
+):
+    t = f"اجتمع {other} مع {first} أمس. {cue} أن الموعد قريب."
+    quotes = [Quote(content=span(t, "الموعد قريب"), kind="indirect", cue=span(t, cue))]
+    cands = candidates(t, quotes, 0, [span(t, other), span(t, first)])
+    ok = {c.span.text for c, a in zip(cands, allowed(t, quotes[0], cands), strict=True) if a}
+    assert ok == {other}
