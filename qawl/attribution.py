@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 from qawl.eval.names import name_tokens
 from qawl.lexicon import is_common_noun, lookup_cue, name_gender, word_list
@@ -127,7 +128,7 @@ _ADDRESSEE_HEADS = frozenset(
 
 
 def _without_addressee(text: str, speaker: Span) -> Span:
-    """`بوتين لكيري` -> `بوتين`: a last word `ل` + a name that the article also
+    """`بوتين لكيري` -> `بوتين`: a word `ل` + a name that the article also
     writes on its own is the addressee, not part of the speaker; so is
     everything from `لوكالة`, `للصحفيين` (`ل` + a medium or the press) on."""
     words = list(re.finditer(r"\S+", speaker.text))
@@ -148,13 +149,19 @@ def _without_addressee(text: str, speaker: Span) -> Span:
             return Span.of(
                 text, speaker.start, speaker.start + len(speaker.text[: word.start()].rstrip(" ،,"))
             )
-    last = words[-1].group()
-    if not last.startswith("ل") or last.startswith("لل") or len(last) < 4:
-        return speaker
-    if re.search(r"(?<!\w)" + re.escape(last[1:]) + r"(?!\w)", text) is None:
-        return speaker
-    end = speaker.start + words[-2].end()
-    return Span.of(text, speaker.start, end)
+    for before, word in pairwise(words):  # `عبد الله لمصطفى يحيى`: to Mustafa
+        last = word is words[-1]
+        # inside the span only a person's name (`لهيئة الأركان` is the title's)
+        if _to_someone_named(text, word.group()) and (last or _may_start_person(word.group()[1:])):
+            return Span.of(text, speaker.start, speaker.start + before.end())
+    return speaker
+
+
+def _to_someone_named(text: str, word: str) -> bool:
+    """`لكيري`: `ل` + a name that the article also writes on its own."""
+    if not word.startswith("ل") or word.startswith("لل") or len(word) < 4:
+        return False
+    return re.search(r"(?<!\w)" + re.escape(word[1:]) + r"(?!\w)", text) is not None
 
 
 # Prepositions that never introduce a source (`عن` does: `نقلت الوكالة عن مصدر`).
@@ -736,6 +743,12 @@ def _person_name(mention: str) -> str:
     return next((run for run in runs if run), "")
 
 
+def _leads_with_name(words: list[str]) -> bool:
+    """Whether a phrase begins with a person's name (`خامنئي ...`), not a title."""
+    first = words[0]
+    return _is_proper(first) and not is_common_noun(first) and fold(first) not in _KIN
+
+
 _QUANTIFIERS = frozenset(
     fold(w) for w in ("أكثر", "أقل", "نحو", "حوالي", "قرابة", "زهاء", "نصف", "ثلث", "ثلثا",
                       "ثلثي", "ربع", "غالبية", "معظم", "أغلبية")
@@ -788,6 +801,9 @@ def _last_proper_run(words: list[str]) -> str:
                 genitive.append(_governs_genitive(before) or _complements_a_title(words, index))
             run.append(word)
             continue
+        if run and norm == "الله":  # `عطا الله خوجياني`, `نصر الله`: part of the name
+            run.append(word)
+            continue
         if run and _is_family_word(norm):  # `سامي الحداد`: a family name ends the run
             run.append(word)
             runs.append(run)
@@ -800,7 +816,7 @@ def _last_proper_run(words: list[str]) -> str:
         runs.append(run)
     if not runs:
         return ""
-    if _is_proper(words[0]) and not is_common_noun(words[0]) and fold(words[0]) not in _KIN:
+    if _leads_with_name(words):
         best = runs[0]  # a name-led mention (`خالد بن هلال رئيس قسم الأطفال`) names first
     else:  # a title-led one ends with the name
         free = [r for r, g in zip(runs, genitive, strict=True) if not g]

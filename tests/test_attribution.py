@@ -2,7 +2,9 @@
 
 import pytest
 
+from qawl.attribution import clean_speakers
 from qawl.rules import RuleExtractor
+from qawl.schema import Quote, Span
 
 rules = RuleExtractor()
 
@@ -610,3 +612,23 @@ def test_first_names_give_a_gender(first: str, gender: str):
     from qawl.lexicon import name_gender
 
     assert name_gender(first) == gender
+
+
+def test_a_name_with_allah_is_read_whole():
+    from qawl.attribution import _person_name
+
+    assert _person_name("المتحدث باسم الولاية، عطا الله الحربي") == "عطا الله الحربي"
+    assert _person_name("الأمين العام للحزب حسن فضل الله") == "حسن فضل الله"
+
+
+def test_an_addressee_inside_the_speaker_span_is_cut():
+    t = "وكان سامي الورد قد التقى مصطفى يحيى أمس. وقال سامي الورد لمصطفى يحيى إن الخطة جاهزة."
+    start = t.index("سامي الورد لمصطفى")
+    quote = Quote(
+        content=Span.of(t, t.index("الخطة"), t.index("جاهزة") + 5),
+        kind="indirect",
+        cue=Span.of(t, t.index("وقال"), t.index("وقال") + 4),
+        speaker=Span.of(t, start, start + len("سامي الورد لمصطفى يحيى")),
+    )
+    clean_speakers(t, [quote])
+    assert quote.speaker.text == "سامي الورد"
