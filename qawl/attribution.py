@@ -132,8 +132,8 @@ def _without_addressee(text: str, speaker: Span) -> Span:
     writes on its own is the addressee, not part of the speaker; so is
     everything from `لوكالة`, `للصحفيين` (`ل` + a medium or the press) on."""
     words = list(re.finditer(r"\S+", speaker.text))
-    if len(words) < 2:
-        return speaker
+    if len(words) < 2 or fold(words[0].group()) in word_list("documents.txt"):
+        return speaker  # `تقرير لصحيفة ...`: the newspaper issued the report
     for word in words[1:]:
         norm = fold(word.group())
         if (
@@ -735,12 +735,23 @@ def _person_name(mention: str) -> str:
     parts = [[w for w in part if w] for part in parts]
     parts = [part for part in parts if part]
     runs = [_last_proper_run(part) for part in parts]
+    # after a nameless title and a comma, a part that is all name words is the
+    # apposed name even when its first name is also a noun (`النائبة ...، سامية العابد`)
+    if len(parts) > 1 and not runs[0] and not runs[1] and _all_name_words(parts[1]):
+        runs[1] = " ".join(parts[1])
     whole = [
         run for part, run in zip(parts, runs, strict=True) if run and len(run.split()) == len(part)
     ]
     if whole:  # a part that is all name: the name itself or its apposition
         return whole[-1]
     return next((run for run in runs if run), "")
+
+
+def _all_name_words(words: list[str]) -> bool:
+    """Two to four words, each proper or a family name (`سامية العابد`)."""
+    return 2 <= len(words) <= 4 and all(
+        _is_proper(w) or (i and _is_family_word(fold(w))) for i, w in enumerate(words)
+    )
 
 
 def _leads_with_name(words: list[str]) -> bool:

@@ -144,6 +144,8 @@ def _ends_speaker(tok: Token, speaker: list[Token]) -> bool:
     """A word that cannot continue a speaker mention: a boundary, or once the
     mention has begun an attached `ل`/`بال` phrase (`لغول`, `للضباط`) unless it
     follows a title (`الأمين العام للأمم المتحدة`)."""
+    if _issued_by(tok, speaker):
+        return False  # `تقرير لصحيفة ...`, `بيان صادر عن الوزارة`: the document's issuer
     if _is_boundary(tok):
         return True
     if not speaker and tok.norm.startswith(("لل", "بال", "ل ")):
@@ -162,6 +164,18 @@ def _ends_speaker(tok: Token, speaker: list[Token]) -> bool:
     return norm.startswith(("لل", "بال")) or (
         norm.startswith("ل") and (norm[1:] in _NOT_NAMES or norm[1:] in word_list("titles.txt"))
     )
+
+
+_ISSUED = frozenset(fold(w) for w in ("صادر", "الصادر", "صادرة", "الصادرة"))
+
+
+def _issued_by(tok: Token, speaker: list[Token]) -> bool:
+    """After a lone document word, `ل` + a body (`تقرير لوكالة`) or `صادر عن`
+    names who issued it."""
+    if len(speaker) == 1 and speaker[0].norm in word_list("documents.txt"):
+        body = tok.norm[1:] in _NOT_NAMES or tok.norm[1:] in _NAMED_IN_MARKS
+        return (tok.norm[:1] == "ل" and body) or tok.norm in _ISSUED
+    return bool(speaker) and speaker[-1].norm in _ISSUED and tok.norm == "عن"
 
 
 # A speaker never starts with these: the prepositions that never introduce a
@@ -188,7 +202,7 @@ _NOT_SPEECH_BEFORE_AN = frozenset(
 )
 # Heads that a quoted name may follow inside a speaker (`صحيفة "الميدان" المحلية`).
 _NAMED_IN_MARKS = word_list("bodies.txt") | frozenset(
-    fold(w) for w in ("مجلة", "جريدة", "إذاعة", "مجموعة", "صحيفة", "موقع", "منظمة", "شبكة")
+    fold(w) for w in ("مجلة", "جريدة", "إذاعة", "مجموعة", "صحيفة", "موقع", "منظمة", "شبكة", "أنباء")
 )
 
 
@@ -229,7 +243,9 @@ def _quoted_name(doc: _Doc, j: int, speaker: list[Token]) -> int:
         or doc.toks[close + 1].norm in word_list("titles.txt")
     )
     short = words < MIN_QUOTED_WORDS
-    if not ((head in _NAMED_IN_MARKS and short) or (goes_on and words <= MAX_QUOTED_NAME)):
+    # `منظمة "مراسلون بلا حدود"، الأربعاء، إن`: a longer name the sentence follows with `أن`
+    named = head in _NAMED_IN_MARKS and _names_before_complement(doc, pair, words)
+    if not ((head in _NAMED_IN_MARKS and short) or named or (goes_on and words <= MAX_QUOTED_NAME)):
         return 0
     speaker.extend(doc.toks[j + 1 : close + 1])  # its words and the closing mark
     return close + 1
@@ -452,28 +468,49 @@ _TAIL_PREPOSITIONS = frozenset(fold(w) for w in ("في", "إلى", "الى", "ل
 
 
 def _title_tail(doc: _Doc, j: int, speaker: list[Token]) -> int:
-    """A title that goes on past a preposition to its holder's name before the
-    complement (`سفير البلاد لدى واشنطن الأمير NAME أن`, `النائبة في البرلمان
-    عن الحزب NAME إن`): the index after the name, else 0."""
+    """A title that goes on past a preposition to its holder's name (`سفير
+    البلاد لدى واشنطن الأمير NAME أن`, `النائبة في البرلمان عن الحزب، NAME،
+    إن`, `المبعوث الأممي إلى اليمن NAME الخميس أن`): the index after the first
+    name of two words or more before the complement, else 0."""
     if not speaker or speaker[0].norm.removeprefix("و") not in word_list("titles.txt"):
         return 0
     if doc.toks[j].norm not in _TAIL_PREPOSITIONS or any(_is_name_word(t) for t in speaker):
         return 0
-    k = j + 1
-    while k < min(len(doc.toks), j + 1 + MAX_TITLE_TAIL):
+    run: list[int] = []
+    for k in range(j + 1, min(len(doc.toks), j + 1 + MAX_TITLE_TAIL)):
         tok = doc.toks[k]
-        if _is_complementiser(tok) or tok.text in ("،", ",", ":"):
-            break
-        if _cue_of(tok) or (_is_boundary(tok) and tok.norm not in _TAIL_PREPOSITIONS):
+        ends = _is_complementiser(tok) or _cue_of(tok) is not None or tok.text == ":"
+        if run and not ends and (_is_name_word(tok) or _continues_name(tok)):
+            if not _is_boundary(tok):
+                run.append(k)
+                continue
+        if len(run) >= 2:
+            return run[-1] + 1
+        run = []
+        if ends:
             return 0
-        k += 1
-    else:
-        return 0
-    first, last = doc.toks[k - 2], doc.toks[k - 1]  # a name of two words, then the complement
-    family = last.norm.startswith("ال") and last.norm not in word_list("titles.txt")
-    if k - j < 4 or not (_is_name_word(last) or family):
-        return 0
-    return k if _is_name_word(first) and not is_common_noun(first.text) else 0
+        if tok.text in "،," or tok.text in _QUOTE_MARKS or tok.norm in _TAIL_PREPOSITIONS:
+            continue
+        if _is_boundary(tok):
+            return 0
+        before = doc.toks[k - 1]
+        # a first name that is also a noun (`سامية`, `كريم`) starts a name after a
+        # comma, a title or a definite word (`إلى اليمن كريم ...`)
+        apposed = before.text in "،," or before.norm.startswith("ال")
+        if _is_name_word(tok) and (apposed or not is_common_noun(tok.text)):
+            run = [k]
+    return 0
+
+
+def _continues_name(tok: Token) -> bool:
+    """`سامي الحداد`, `خالد بن سلمان`: a family name or a link inside a name."""
+    return (tok.norm.startswith("ال") and tok.norm not in word_list("titles.txt")) or tok.norm in (
+        "بن",
+        "ابن",
+        "بنت",
+        "ابو",
+        "عبد",
+    )
 
 
 MAX_APPOSITION = 4  # words of a name in apposition after a comma
