@@ -281,7 +281,8 @@ def _match(entities: list[_Entity], mention: str) -> _Entity | None:
         for entity in reversed(entities):
             if entity.is_org and any(_body_noun(m.text) == noun for m in entity.mentions):
                 return entity
-    generic = key <= _GENERIC
+    # `والد سلمان العبيدي` is not `سلمان العبيدي`: a relative's mention matches its own words only
+    generic = key <= _GENERIC or _head(mention) in _KIN
     body, named = _is_org(mention), bool(_person_name(mention))
     lone_word = len(mention.split()) == 1 and _is_proper(mention)
     spokesman = _speaks_for(mention) and not named
@@ -986,6 +987,8 @@ def _is_proper(word: str) -> bool:
         # nunation (`خبراً`, `عاجلٌ`) marks an indefinite noun, never a name
         and not any("\u064b" <= ch <= "\u064d" for ch in word)
         and not word.startswith("ل\u0640")  # `لـCNN`: to whom, not who
+        # an attached pronoun (`ونظيرتها`, `زملاؤهم`) ends no name
+        and not (len(norm) >= 5 and norm.endswith(("ها", "هم", "هما")))
         # On the word as written: `إليستير`, `ألبرت` fold to a false `ال`.
         and not _bare(word).startswith(("ال", "لل", "بال", "وال", "فال", "كال"))
         and norm not in word_list("titles.txt")
@@ -1007,8 +1010,10 @@ def _name_after(text: str, end: int) -> str:
     (`وزير الصحة العمومية سعيد العايدي`) may come before them."""
     words: list[Token] = []
     skipped = 0
+    after_comma = False
     for tok in tokens(text, end, min(len(text), end + 120)):
         if not words and tok.text in "،,":
+            after_comma = True
             continue
         if not words and tok.text.startswith("#"):  # `#هاني_شاكر`, read as words
             tok = Token(tok.start + 1, tok.end, tok.text[1:], tok.norm[1:])
@@ -1028,7 +1033,19 @@ def _name_after(text: str, end: int) -> str:
         words.append(tok)
         if len(words) == 4 or text[tok.end : tok.end + 1] not in (" ", ""):
             break
-    return text[words[0].start : words[-1].end] if words else ""
+    if not words or (after_comma and not _apposition_closed(text, words[-1].end)):
+        return ""
+    return text[words[0].start : words[-1].end]
+
+
+def _apposition_closed(text: str, end: int) -> bool:
+    """`المتحدث باسم الصندوق، NAME، إن`: a name set off by a comma ends at
+    punctuation, a complementiser or a cue; `، تركيا بضمان ...` is an object."""
+    after = re.match(r"\s*(\S+)", text[end:])
+    if after is None or not after.group(1)[:1].isalpha():
+        return True
+    word = fold(after.group(1).strip("،,.:"))
+    return word in word_list("complementisers.txt") or lookup_cue(word) is not None
 
 
 def _leads_to_name(word: str) -> bool:

@@ -632,3 +632,31 @@ def test_an_addressee_inside_the_speaker_span_is_cut():
     )
     clean_speakers(t, [quote])
     assert quote.speaker.text == "سامي الورد"
+
+
+def test_a_relatives_mention_is_not_grouped_with_the_relative():
+    doc = rules(
+        "وقال اللاعب سامي العابد إن الفريق جاهز. وقال والد سامي العابد إن ابنه يستحق الفرصة."
+    )
+    first, second = doc.quotes
+    assert doc.entity(first.entity).name == "سامي العابد"
+    assert first.entity != second.entity
+
+
+def test_a_name_after_a_comma_must_close_its_apposition():
+    from qawl.attribution import _name_after
+
+    text = (
+        "المتحدث باسم الصندوق، سامر الورد، إن النمو بطيء. "
+        "طالب متحدث باسم الصندوق، تونس بضمان الاستقلال الكامل للبنك"
+    )
+    first = text.index("الصندوق") + len("الصندوق")
+    second = text.rindex("الصندوق") + len("الصندوق")
+    assert _name_after(text, first) == "سامر الورد"
+    assert _name_after(text, second) == ""
+
+
+def test_a_word_with_an_attached_pronoun_is_never_part_of_a_name():
+    from qawl.attribution import _person_name
+
+    assert _person_name("الوزيرة سلمى الهادي ونظيرتها") == "سلمى الهادي"
