@@ -732,6 +732,11 @@ def _person_name(mention: str) -> str:
     if _is_org(mention) or _is_count(mention):
         return ""
     mention = _before_relative(mention)  # `التحالف الذي تقوده ...` names no one after الذي
+    # `مبعوثة الجوهرة "اف ام" إلى تطاوين NAME`: a quoted name is a body's or a
+    # programme's; the person's name is outside the marks when there is one
+    unquoted = _QUOTED.sub(" ، ", mention)
+    if unquoted != mention and _head(mention) in word_list("titles.txt"):
+        return _person_name(unquoted) or _person_name(_QUOTED.sub(_marks_off, mention))
     parts = [[w.strip('"«»“”.:()') for w in part.split()] for part in re.split(r"[،,]", mention)]
     parts = [[w for w in part if w] for part in parts]
     parts = [part for part in parts if part]
@@ -746,6 +751,13 @@ def _person_name(mention: str) -> str:
     if whole:  # a part that is all name: the name itself or its apposition
         return whole[-1]
     return next((run for run in runs if run), "")
+
+
+_QUOTED = re.compile(r'"([^"]*)"|«([^»]*)»|“([^”]*)”')
+
+
+def _marks_off(match: re.Match[str]) -> str:
+    return next(group for group in match.groups() if group is not None)
 
 
 def _all_name_words(words: list[str]) -> bool:

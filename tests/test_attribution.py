@@ -660,3 +660,18 @@ def test_a_word_with_an_attached_pronoun_is_never_part_of_a_name():
     from qawl.attribution import _person_name
 
     assert _person_name("الوزيرة سلمى الهادي ونظيرتها") == "سلمى الهادي"
+
+
+@pytest.mark.parametrize(
+    ("mention", "name"),
+    [
+        ('مراسلة إذاعة "صوت المدينة" في صفاقس هالة الزغل', "هالة الزغل"),
+        ("كبيرة المسؤولين الطبيين", ""),
+        ("المبعوثة الأممية سلمى العابد", "سلمى العابد"),
+        ('الناشط "سامي العابد"', "سامي العابد"),
+    ],
+)
+def test_a_quoted_body_or_a_feminine_title_is_not_the_persons_name(mention: str, name: str):
+    from qawl.attribution import _person_name
+
+    assert _person_name(mention) == name
