@@ -767,12 +767,6 @@ def _all_name_words(words: list[str]) -> bool:
     )
 
 
-def _leads_with_name(words: list[str]) -> bool:
-    """Whether a phrase begins with a person's name (`خامنئي ...`), not a title."""
-    first = words[0]
-    return _is_proper(first) and not is_common_noun(first) and fold(first) not in _KIN
-
-
 _QUANTIFIERS = frozenset(
     fold(w) for w in ("أكثر", "أقل", "نحو", "حوالي", "قرابة", "زهاء", "نصف", "ثلث", "ثلثا",
                       "ثلثي", "ربع", "غالبية", "معظم", "أغلبية")
@@ -840,7 +834,7 @@ def _last_proper_run(words: list[str]) -> str:
         runs.append(run)
     if not runs:
         return ""
-    if _leads_with_name(words):
+    if _may_start_person(words[0]):
         best = runs[0]  # a name-led mention (`خالد بن هلال رئيس قسم الأطفال`) names first
     else:  # a title-led one ends with the name
         free = [r for r, g in zip(runs, genitive, strict=True) if not g]
@@ -1191,12 +1185,8 @@ def _name_before(text: str, start: int) -> str:
 
 
 def _may_start_person(word: str) -> bool:
-    return (
-        _is_proper(word)
-        and not is_common_noun(word)
-        and fold(word) not in _ORG_HEADS
-        and fold(word) not in _KIN
-    )
+    """Whether a word can open a person's name (`خامنئي`), not a noun (`وكيل`)."""
+    return _is_proper(word) and not is_common_noun(word) and fold(word) not in _KIN
 
 
 def _hashtag_at(text: str, start: int) -> str:

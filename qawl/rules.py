@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from qawl import __version__
-from qawl.attribution import _NOT_BEFORE_A_SOURCE, attribute
+from qawl.attribution import _NAME_LINKS, _NOT_BEFORE_A_SOURCE, attribute
 from qawl.lexicon import Cue, is_common_noun, lookup_cue, word_list
 from qawl.schema import Document, Quote, Span
 from qawl.text import MarkPair, Token, fold, pair_marks, sentences, strip_span, tokens
@@ -480,10 +480,9 @@ def _title_tail(doc: _Doc, j: int, speaker: list[Token]) -> int:
     for k in range(j + 1, min(len(doc.toks), j + 1 + MAX_TITLE_TAIL)):
         tok = doc.toks[k]
         ends = _is_complementiser(tok) or _cue_of(tok) is not None or tok.text == ":"
-        if run and not ends and (_is_name_word(tok) or _continues_name(tok)):
-            if not _is_boundary(tok):
-                run.append(k)
-                continue
+        if run and not ends and not _is_boundary(tok) and _continues_name(tok):
+            run.append(k)
+            continue
         if len(run) >= 2:
             return run[-1] + 1
         run = []
@@ -495,7 +494,7 @@ def _title_tail(doc: _Doc, j: int, speaker: list[Token]) -> int:
             return 0
         before = doc.toks[k - 1]
         # a first name that is also a noun (`سامية`, `كريم`) starts a name after a
-        # comma, a title or a definite word (`إلى اليمن كريم ...`)
+        # comma or a definite word (`إلى اليمن كريم ...`, `الأمير خالد ...`)
         apposed = before.text in "،," or before.norm.startswith("ال")
         if _is_name_word(tok) and (apposed or not is_common_noun(tok.text)):
             run = [k]
@@ -503,14 +502,9 @@ def _title_tail(doc: _Doc, j: int, speaker: list[Token]) -> int:
 
 
 def _continues_name(tok: Token) -> bool:
-    """`سامي الحداد`, `خالد بن سلمان`: a family name or a link inside a name."""
-    return (tok.norm.startswith("ال") and tok.norm not in word_list("titles.txt")) or tok.norm in (
-        "بن",
-        "ابن",
-        "بنت",
-        "ابو",
-        "عبد",
-    )
+    """`سامي الحداد`, `خالد بن سلمان`: a name word, a family name or a link."""
+    family = tok.norm.startswith("ال") and tok.norm not in word_list("titles.txt")
+    return _is_name_word(tok) or family or tok.norm in _NAME_LINKS
 
 
 MAX_APPOSITION = 4  # words of a name in apposition after a comma
