@@ -152,7 +152,7 @@ def _ends_speaker(tok: Token, speaker: list[Token]) -> bool:
         return True  # `تصريح للصحافيين`: an addressee, not the speaker
     if not speaker and tok.norm in _NOT_A_SOURCE:
         return True  # `في إجابة حول سؤال`: what it was about, not who spoke
-    if not speaker or not any(_is_name_word(t) for t in speaker):
+    if not speaker or not _has_name(speaker):
         return False  # a title chain goes on until its name (`رئيس إدارة ... لهيئة ...`)
     norm = tok.norm
     if norm in _NOT_NAMES:
@@ -163,6 +163,14 @@ def _ends_speaker(tok: Token, speaker: list[Token]) -> bool:
     # title (`لوزارة`), so that names such as `ليلى` or `لافروف` still count.
     return norm.startswith(("لل", "بال")) or (
         norm.startswith("ل") and (norm[1:] in _NOT_NAMES or norm[1:] in word_list("titles.txt"))
+    )
+
+
+def _has_name(speaker: list[Token]) -> bool:
+    """Whether a speaker holds a name yet: its first word, or a later word that
+    is no common noun (`مديرة قسم الاستجابة للأزمات ...` has none)."""
+    return _is_name_word(speaker[0]) or any(
+        _is_name_word(t) and not is_common_noun(t.text) for t in speaker[1:]
     )
 
 

@@ -332,3 +332,10 @@ def test_a_speaker_goes_on_to_its_name_or_issuer(text: str, speaker: str, name: 
     quote = only(doc)
     assert quote.speaker.text == speaker
     assert doc.entity(quote.entity).name == name
+
+
+def test_a_title_chain_with_common_nouns_goes_on_to_its_name():
+    doc = rules("وقالت مديرة قسم الاستجابة للأزمات سلمى العابد إن الوضع خطير جدا.")
+    quote = only(doc)
+    assert quote.speaker.text == "مديرة قسم الاستجابة للأزمات سلمى العابد"
+    assert doc.entity(quote.entity).name == "سلمى العابد"
