@@ -131,6 +131,8 @@ def _is_complementiser(tok: Token) -> bool:
 
 
 def _is_boundary(tok: Token) -> bool:
+    if tok.text == "علي":
+        return False  # the name `علي`, written apart from the preposition `على`
     norm = tok.norm[1:] if tok.norm[:1] == "و" and len(tok.norm) > 2 else tok.norm
     return (
         not any(ch.isalnum() for ch in tok.text)

@@ -339,3 +339,11 @@ def test_a_title_chain_with_common_nouns_goes_on_to_its_name():
     quote = only(doc)
     assert quote.speaker.text == "مديرة قسم الاستجابة للأزمات سلمى العابد"
     assert doc.entity(quote.entity).name == "سلمى العابد"
+
+
+def test_the_name_ali_is_not_the_preposition():
+    doc = rules("وقال وزير المالية علي بن سالم في مؤتمر صحفي إن الميزانية متوازنة.")
+    quote = only(doc)
+    assert quote.speaker.text == "وزير المالية علي بن سالم"
+    doc = rules("وأكد الوزير على أن الميزانية متوازنة.")
+    assert only(doc).speaker.text == "الوزير"
