@@ -305,7 +305,8 @@ class RuleExtractor:
     def tag(self, text: str) -> list[Quote]:
         """Unattributed quotes (entity None) in reading order."""
         pairs = pair_marks(text)
-        doc = _Doc(text, tokens(text), {p.open: p for p in pairs}, sentences(text, pairs))
+        toks = _with_name_particles(tokens(text))
+        doc = _Doc(text, toks, {p.open: p for p in pairs}, sentences(text, pairs))
         found: list[Quote] = []
         seen: set[Span] = set()  # one quote per content: the first cue found owns it
         for i, tok in enumerate(doc.toks):
@@ -319,6 +320,24 @@ class RuleExtractor:
         found = _without_cues_inside_direct_quotes(found)
         found.sort(key=lambda q: (q.content.start, q.content.end))
         return found
+
+
+def _with_name_particles(toks: list[Token]) -> list[Token]:
+    """`كارل فان أوستيروم`: `فان` between two names is a name particle, not
+    `فإن` written without its hamza; its folded form is set apart so that the
+    complementiser list does not take it."""
+    out = list(toks)
+    for i in range(1, len(toks) - 1):
+        if toks[i].text == "فان" and _names_around(toks[i - 1], toks[i + 1]):
+            out[i] = Token(toks[i].start, toks[i].end, toks[i].text, "فان_")
+    return out
+
+
+def _names_around(before: Token, after: Token) -> bool:
+    return all(
+        _is_name_word(tok) and not is_common_noun(tok.text) and not tok.norm.startswith("ال")
+        for tok in (before, after)
+    )
 
 
 def _without_cues_inside_direct_quotes(found: list[Quote]) -> list[Quote]:

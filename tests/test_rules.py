@@ -347,3 +347,12 @@ def test_the_name_ali_is_not_the_preposition():
     assert quote.speaker.text == "وزير المالية علي بن سالم"
     doc = rules("وأكد الوزير على أن الميزانية متوازنة.")
     assert only(doc).speaker.text == "الوزير"
+
+
+def test_van_inside_a_name_is_no_complementiser():
+    quote = only(rules("وقال المدرب الهولندي بيتر فان ديك إن الفريق جاهز للمباراة."))
+    assert quote.speaker.text == "المدرب الهولندي بيتر فان ديك"
+    assert quote.content.text == "الفريق جاهز للمباراة"
+    # between a definite word and a noun it is `فإن` without its hamza
+    quote = only(rules("وفي المقابل فان الصادرات تراجعت كثيرا بحسب الوزارة."))
+    assert quote.content.text.startswith("الصادرات")
