@@ -380,6 +380,8 @@ def _fronted_subject(doc: _Doc, i: int) -> Span | None:
     k = i - 1
     if k >= 0 and doc.toks[k].norm == "قد":
         k -= 1
+    if k >= 0 and doc.toks[k].text in "،,":
+        k -= 1  # `بيد أن الناشط NAME، يقول إن`: a comma may set the subject off
     words: list[Token] = []
     while k >= 0 and len(words) <= MAX_FRONTED:
         tok = doc.toks[k]

@@ -356,3 +356,8 @@ def test_van_inside_a_name_is_no_complementiser():
     # between a definite word and a noun it is `فإن` without its hamza
     quote = only(rules("وفي المقابل فان الصادرات تراجعت كثيرا بحسب الوزارة."))
     assert quote.content.text.startswith("الصادرات")
+
+
+def test_a_fronted_subject_set_off_by_a_comma_is_the_speaker():
+    quote = only(rules("بيد أن الناشط الحقوقي سامي الورد، يقول إن المكتب لم يتحرك بعد."))
+    assert quote.speaker.text == "الناشط الحقوقي سامي الورد"
