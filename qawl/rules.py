@@ -508,28 +508,32 @@ def _title_tail(doc: _Doc, j: int, speaker: list[Token]) -> int:
     if doc.toks[j].norm not in _TAIL_PREPOSITIONS or any(_is_name_word(t) for t in speaker):
         return 0
     run: list[int] = []
+    place = 0  # the end of a first name followed by a comma: maybe a place
     for k in range(j + 1, min(len(doc.toks), j + 1 + MAX_TITLE_TAIL)):
         tok = doc.toks[k]
         ends = _is_complementiser(tok) or _cue_of(tok) is not None or tok.text == ":"
         if run and not ends and not _is_boundary(tok) and _continues_name(tok):
             run.append(k)
             continue
+        if len(run) >= 2 and tok.text in "،," and not place:
+            place, run = run[-1] + 1, []  # `في ولاية إلينوي، NAME،`: the name after the place
+            continue
         if len(run) >= 2:
             return run[-1] + 1
         run = []
         if ends:
-            return 0
+            return place
         if tok.text in "،," or tok.text in _QUOTE_MARKS or tok.norm in _TAIL_PREPOSITIONS:
             continue
         if _is_boundary(tok):
-            return 0
+            return place
         before = doc.toks[k - 1]
         # a first name that is also a noun (`سامية`, `كريم`) starts a name after a
         # comma or a definite word (`إلى اليمن كريم ...`, `الأمير خالد ...`)
         apposed = before.text in "،," or before.norm.startswith("ال")
         if _is_name_word(tok) and (apposed or not is_common_noun(tok.text)):
             run = [k]
-    return 0
+    return place
 
 
 def _continues_name(tok: Token) -> bool:

@@ -361,3 +361,10 @@ def test_van_inside_a_name_is_no_complementiser():
 def test_a_fronted_subject_set_off_by_a_comma_is_the_speaker():
     quote = only(rules("بيد أن الناشط الحقوقي سامي الورد، يقول إن المكتب لم يتحرك بعد."))
     assert quote.speaker.text == "الناشط الحقوقي سامي الورد"
+
+
+def test_a_title_tail_passes_a_place_to_the_apposed_name():
+    doc = rules("وقال النائب عن ولاية فلوريدا، سامر الورد، إن القرار خاطئ تماما.")
+    quote = only(doc)
+    assert quote.speaker.text == "النائب عن ولاية فلوريدا، سامر الورد"
+    assert doc.entity(quote.entity).name == "سامر الورد"
