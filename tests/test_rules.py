@@ -364,7 +364,7 @@ def test_a_fronted_subject_set_off_by_a_comma_is_the_speaker():
 
 
 def test_a_title_tail_passes_a_place_to_the_apposed_name():
-    doc = rules("وقال النائب عن ولاية فلوريدا، سامر الورد، إن القرار خاطئ تماما.")
+    doc = rules("وقال النائب في ولاية فلوريدا الأمريكية، سامر الورد، إن القرار خاطئ.")
     quote = only(doc)
-    assert quote.speaker.text == "النائب عن ولاية فلوريدا، سامر الورد"
+    assert quote.speaker.text == "النائب في ولاية فلوريدا الأمريكية، سامر الورد"
     assert doc.entity(quote.entity).name == "سامر الورد"
