@@ -786,6 +786,7 @@ def _is_count(mention: str) -> bool:
 
 
 _NAME_LINKS = frozenset(fold(w) for w in ("أبو", "ابو", "عبد", "بن", "ابن", "آل", "بنت", "ولد"))
+_PARTICLES = frozenset({"فان", "فون"})
 _SON_OF = frozenset(fold(w) for w in ("بن", "ابن", "بنت", "ولد"))
 
 
@@ -808,7 +809,9 @@ def _last_proper_run(words: list[str]) -> str:
         if not run and owner[:1] in "لب" and owner[1:] in _ORG_HEADS:
             continue  # `لشركة "جنرال إلكتريك"`: the body's name, not the person's
         after_link = bool(run) and fold(run[-1]) in _NAME_LINKS
-        linked = (run and norm in _NAME_LINKS) or (after_link and norm.startswith("ال"))
+        # `بن`, `أبو`, and `فان` inside a name (`بيتر فان ديك`, not `فإن`)
+        linking = norm in _NAME_LINKS or norm in _PARTICLES
+        linked = (run and linking) or (after_link and norm.startswith("ال"))
         starts = _may_start_name(before, word) or (
             index + 1 < len(words) and fold(words[index + 1]) in _SON_OF
         )  # `مهدي بن سالم`, though `مهدي` is also a noun
@@ -998,10 +1001,10 @@ def _is_proper(word: str) -> bool:
         # On the word as written: `إليستير`, `ألبرت` fold to a false `ال`.
         and not _bare(word).startswith(("ال", "لل", "بال", "وال", "فال", "كال"))
         and norm not in word_list("titles.txt")
-        and norm not in word_list("boundaries.txt")
+        and (norm not in word_list("boundaries.txt") or _bare(word) == "علي")  # not `على`
         and norm not in word_list("complementisers.txt")
         and norm not in _ORG_HEADS
-        and norm not in _PREPOSITIONS
+        and (norm not in _PREPOSITIONS or _bare(word) == "علي")
         and norm not in _ANAPHORS
         and not (
             norm[:1] in "لب" and (norm[1:] in _ORG_HEADS or norm[1:] in word_list("titles.txt"))
