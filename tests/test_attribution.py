@@ -675,3 +675,17 @@ def test_a_quoted_body_or_a_feminine_title_is_not_the_persons_name(mention: str,
     from qawl.attribution import _person_name
 
     assert _person_name(mention) == name
+
+
+@pytest.mark.parametrize(
+    ("mention", "name"),
+    [
+        ("وزير المالية علي بن سالم", "علي بن سالم"),
+        ("المدرب الهولندي بيتر فان ديك", "بيتر فان ديك"),
+        ("زعيم الحزب سامر الورد", "سامر الورد"),
+    ],
+)
+def test_ali_and_van_are_read_inside_names(mention: str, name: str):
+    from qawl.attribution import _person_name
+
+    assert _person_name(mention) == name
