@@ -15,7 +15,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from qawl.eval.names import name_tokens
-from qawl.lexicon import is_common_noun, lookup_cue, name_gender, word_list
+from qawl.lexicon import Cue, is_common_noun, lookup_cue, name_gender, word_list
 from qawl.schema import Entity, Quote, Span
 from qawl.text import Token, fold, tokens
 
@@ -310,10 +310,13 @@ def _speaks_for(mention: str) -> bool:
     return "باسم" in (fold(w) for w in mention.split())
 
 
+def cue_info(cue: Span | None) -> Cue | None:
+    """What the lexicon tells of a cue span (part of speech, agreement), if it knows it."""
+    return lookup_cue(fold(cue.text)) if cue is not None else None
+
+
 def _cue_agreement(text: str, cue: Span | None) -> tuple[str, str]:
-    if cue is None:
-        return "?", "?"
-    info = lookup_cue(fold(cue.text))
+    info = cue_info(cue)
     return (info.gender, info.number) if info else ("?", "?")
 
 
@@ -464,7 +467,7 @@ MAX_SUBJECT = 8  # words between a verb and the participle that follows it
 def _verb_subject_before(text: str, cue: Span | None) -> Span | None:
     """In `وأردف المندوب السوري قائلاً`, the words between the verb cue and
     the participle cue: the verb's subject. None for other cues or shapes."""
-    info = lookup_cue(fold(cue.text)) if cue is not None else None
+    info = cue_info(cue)
     if info is None or info.pos != "participle":
         return None
     words = list(_words(text, max(0, cue.start - 120), cue.start))
@@ -494,7 +497,7 @@ def _clause_subject(text: str, cue: Span | None) -> Span | None:
     """`ودعا رئيس الحكومة سامر نصار إلى الهدوء، مشددا على أن ...`: a participle
     speaks for the named subject of its sentence, though the sentence's verb
     is no speech cue."""
-    info = lookup_cue(fold(cue.text)) if cue is not None else None
+    info = cue_info(cue)
     if info is None or info.pos != "participle":
         return None
     start = max(text.rfind(ch, 0, cue.start) for ch in _SENTENCE_ENDS) + 1
@@ -509,7 +512,7 @@ MAX_RELAYED = 12  # words between `عن` and the verbal noun `قوله`
 def _relayed_source(text: str, cue: Span | None) -> Span | None:
     """`نقلت الوكالة عن المواطن سامر نصار قوله`: the verbal noun's owner is
     the source after `عن` (convention 9)."""
-    info = lookup_cue(fold(cue.text)) if cue is not None else None
+    info = cue_info(cue)
     if info is None or info.pos != "noun" or info.lemma != "قال":
         return None
     words = list(_words(text, max(0, cue.start - 200), cue.start))[-MAX_RELAYED - 1 :]
@@ -873,6 +876,7 @@ _PREPOSITIONS = frozenset(
     for w in ("في", "من", "عن", "على", "إلى", "مع", "لدى", "حول", "عند", "ضد", "بين", "منذ",
               "بعد", "قبل", "خلال", "عبر", "أمام", "ضمن", "دون", "حتى", "نحو")
 )  # fmt: skip
+_NEVER_IN_NAMES = word_list("boundaries.txt") | _PREPOSITIONS
 
 
 def _governs_genitive(word: str) -> bool:
@@ -986,6 +990,11 @@ def _bare(word: str) -> str:
     return "".join(ch for ch in word if not ("\u064b" <= ch <= "\u0652" or ch in "\u0670\u0640"))
 
 
+def is_the_name_ali(word: str) -> bool:
+    """`علي` as written: the name, which folds to the same letters as the preposition `على`."""
+    return _bare(word) == "علي"
+
+
 def _is_proper(word: str) -> bool:
     """A word that can belong to a proper name: not a title, not definite,
     not a boundary word; letters only."""
@@ -1001,10 +1010,9 @@ def _is_proper(word: str) -> bool:
         # On the word as written: `إليستير`, `ألبرت` fold to a false `ال`.
         and not _bare(word).startswith(("ال", "لل", "بال", "وال", "فال", "كال"))
         and norm not in word_list("titles.txt")
-        and (norm not in word_list("boundaries.txt") or _bare(word) == "علي")  # not `على`
+        and (norm not in _NEVER_IN_NAMES or is_the_name_ali(word))
         and norm not in word_list("complementisers.txt")
         and norm not in _ORG_HEADS
-        and (norm not in _PREPOSITIONS or _bare(word) == "علي")
         and norm not in _ANAPHORS
         and not (
             norm[:1] in "لب" and (norm[1:] in _ORG_HEADS or norm[1:] in word_list("titles.txt"))

@@ -13,7 +13,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from qawl import __version__
-from qawl.attribution import _NAME_LINKS, _NOT_BEFORE_A_SOURCE, attribute
+from qawl.attribution import (
+    _NAME_LINKS,
+    _NOT_BEFORE_A_SOURCE,
+    _is_family_word,
+    attribute,
+    is_the_name_ali,
+)
 from qawl.lexicon import Cue, is_common_noun, lookup_cue, word_list
 from qawl.schema import Document, Quote, Span
 from qawl.text import MarkPair, Token, fold, pair_marks, sentences, strip_span, tokens
@@ -131,8 +137,8 @@ def _is_complementiser(tok: Token) -> bool:
 
 
 def _is_boundary(tok: Token) -> bool:
-    if tok.text == "علي":
-        return False  # the name `علي`, written apart from the preposition `على`
+    if is_the_name_ali(tok.text):
+        return False
     norm = tok.norm[1:] if tok.norm[:1] == "و" and len(tok.norm) > 2 else tok.norm
     return (
         not any(ch.isalnum() for ch in tok.text)
@@ -538,8 +544,7 @@ def _title_tail(doc: _Doc, j: int, speaker: list[Token]) -> int:
 
 def _continues_name(tok: Token) -> bool:
     """`سامي الحداد`, `خالد بن سلمان`: a name word, a family name or a link."""
-    family = tok.norm.startswith("ال") and tok.norm not in word_list("titles.txt")
-    return _is_name_word(tok) or family or tok.norm in _NAME_LINKS
+    return _is_name_word(tok) or _is_family_word(tok.norm) or tok.norm in _NAME_LINKS
 
 
 MAX_APPOSITION = 4  # words of a name in apposition after a comma

@@ -28,6 +28,7 @@ from qawl.attribution import (
     _names_anyone,
     _speaks_for,
     _verb_subject_before,
+    cue_info,
     mention_key,
 )
 from qawl.lexicon import is_common_noun, lookup_cue, word_list
@@ -215,7 +216,7 @@ def _agree(a: frozenset[str], b: frozenset[str]) -> bool:
 
 def cue_agreement(quote: Quote) -> tuple[str, str, str]:
     """(part of speech, gender, number) of the quote's cue; '?' when unknown."""
-    info = lookup_cue(fold(quote.cue.text)) if quote.cue is not None else None
+    info = cue_info(quote.cue)
     if info is None:
         return ("none" if quote.cue is None else "?"), "?", "?"
     return info.pos, info.gender, info.number
