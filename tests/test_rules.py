@@ -226,18 +226,7 @@ def test_an_expected_that_with_no_subject_is_no_quote():
     assert only(doc).speaker.text == "الخبراء"
 
 
-def test_a_document_goes_on_into_the_body_that_issued_it():
-    doc = rules("وأظهرت بيانات وزارة المالية أن العجز تراجع في الربع الأول.")
-    quote = only(doc)
-    assert quote.speaker.text == "بيانات وزارة المالية"
-    assert doc.entity(quote.entity).name == "وزارة المالية"
-
-
-def test_a_title_goes_on_past_its_preposition_to_the_name():
-    doc = rules("وقال المبعوث الأممي إلى ليبيا سامر الحلو إن الحوار سيستأنف الشهر المقبل.")
-    quote = only(doc)
-    assert quote.speaker.text == "المبعوث الأممي إلى ليبيا سامر الحلو"
-    assert doc.entity(quote.entity).name == "سامر الحلو"
+def test_a_title_without_a_name_before_the_complement_keeps_to_its_words():
     # No name before the complement: the phrase is the occasion, not the speaker.
     doc = rules("وقال الوزير في مؤتمر صحفي إن الحوار سيستأنف.")
     assert only(doc).speaker.text == "الوزير"
@@ -325,6 +314,26 @@ def test_a_short_quoted_name_before_the_complement_is_no_quote():
             'منظمة "أطباء من أجل السلام"',
             'منظمة "أطباء من أجل السلام"',
         ),
+        (
+            "وأظهرت بيانات وزارة المالية أن العجز تراجع في الربع الأول.",
+            "بيانات وزارة المالية",
+            "وزارة المالية",
+        ),
+        (
+            "وقالت مديرة قسم الاستجابة للأزمات سلمى العابد إن الوضع خطير جدا.",
+            "مديرة قسم الاستجابة للأزمات سلمى العابد",
+            "سلمى العابد",
+        ),
+        (
+            "وقال النائب في ولاية فلوريدا الأمريكية، سامر الورد، إن القرار خاطئ.",
+            "النائب في ولاية فلوريدا الأمريكية، سامر الورد",
+            "سامر الورد",
+        ),
+        (
+            "وقال المبعوث الأممي إلى ليبيا سامر الحلو إن الحوار سيستأنف الشهر المقبل.",
+            "المبعوث الأممي إلى ليبيا سامر الحلو",
+            "سامر الحلو",
+        ),
     ],
 )
 def test_a_speaker_goes_on_to_its_name_or_issuer(text: str, speaker: str, name: str):
@@ -332,13 +341,6 @@ def test_a_speaker_goes_on_to_its_name_or_issuer(text: str, speaker: str, name: 
     quote = only(doc)
     assert quote.speaker.text == speaker
     assert doc.entity(quote.entity).name == name
-
-
-def test_a_title_chain_with_common_nouns_goes_on_to_its_name():
-    doc = rules("وقالت مديرة قسم الاستجابة للأزمات سلمى العابد إن الوضع خطير جدا.")
-    quote = only(doc)
-    assert quote.speaker.text == "مديرة قسم الاستجابة للأزمات سلمى العابد"
-    assert doc.entity(quote.entity).name == "سلمى العابد"
 
 
 def test_the_name_ali_is_not_the_preposition():
@@ -361,10 +363,3 @@ def test_van_inside_a_name_is_no_complementiser():
 def test_a_fronted_subject_set_off_by_a_comma_is_the_speaker():
     quote = only(rules("بيد أن الناشط الحقوقي سامي الورد، يقول إن المكتب لم يتحرك بعد."))
     assert quote.speaker.text == "الناشط الحقوقي سامي الورد"
-
-
-def test_a_title_tail_passes_a_place_to_the_apposed_name():
-    doc = rules("وقال النائب في ولاية فلوريدا الأمريكية، سامر الورد، إن القرار خاطئ.")
-    quote = only(doc)
-    assert quote.speaker.text == "النائب في ولاية فلوريدا الأمريكية، سامر الورد"
-    assert doc.entity(quote.entity).name == "سامر الورد"
