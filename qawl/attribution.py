@@ -351,7 +351,9 @@ def attribute(text: str, quotes: list[Quote]) -> tuple[list[Quote], list[Entity]
     for quote in ordered:
         gender, number = _cue_agreement(text, quote.cue)
         if quote.speaker is not None:
-            entity = _match(built, quote.speaker.text)
+            entity = _document_author(text, quote.speaker.text, history) or _match(
+                built, quote.speaker.text
+            )
             if entity is None:
                 entity = _new_entity(quote.speaker.text)
                 built.append(entity)
@@ -369,6 +371,31 @@ def attribute(text: str, quotes: list[Quote]) -> tuple[list[Quote], list[Entity]
         owner[id(quote)] = entity
         history.append(entity)
     return _finalise(text, quotes, built, owner)
+
+
+# Singular documents that an article takes up by their definite noun (`وذكر البيان`).
+_DOCUMENTS = frozenset(
+    fold(w) for w in ("البيان", "البلاغ", "التقرير", "الوثيقة", "الرسالة", "المذكرة", "التغريدة")
+)  # fmt: skip
+
+
+def _document_author(text: str, mention: str, history: list[_Entity]) -> _Entity | None:
+    """`وأضاف البيان`, `البيان ذاته`: the statement already quoted, whose author
+    is a source before it (guidelines, 15): the last one that a mention of the
+    document names (`بيان الهيئة`, `أعلنت الهيئة في بيان`), else the last source."""
+    words = [fold(w) for w in mention.split() if fold(w) not in _ANAPHORS]
+    if len(words) != 1 or words[0] not in _DOCUMENTS or not history:
+        return None
+    noun = words[0][2:]
+    for entity in reversed(history):
+        for m in entity.mentions:
+            near = text[max(0, m.start - MAX_ISSUER) : m.end + MAX_ISSUER]
+            if noun in (fold(w) for w in re.findall(r"\w+", near)):
+                return entity
+    return history[-1]
+
+
+MAX_ISSUER = 25  # characters around a source's mention where its statement is written
 
 
 def clean_speakers(text: str, quotes: list[Quote]) -> None:

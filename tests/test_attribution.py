@@ -73,6 +73,22 @@ def test_statement_is_named_by_its_issuer():
     assert names(doc) == ["وزارة الصحة"]
 
 
+def test_the_statement_taken_up_later_is_its_authors():
+    doc = rules(
+        "أعلنت هيئة الموانئ في بيان أن الرصيف الجديد سيفتح في الخريف. "
+        "وقال المهندس رامي الشافعي إن الأشغال تأخرت. "
+        "وذكر البيان أن الكلفة بلغت مليون دينار. "
+        "وأشارت الهيئة بالبيان إلى أن السفن الكبيرة سترسو فيه."
+    )
+    assert [q.speaker.text for q in doc.quotes][2:] == ["البيان", "الهيئة"]
+    assert names(doc) == ["هيئة الموانئ", "رامي الشافعي", "هيئة الموانئ", "هيئة الموانئ"]
+
+
+def test_a_statement_with_no_author_written_by_it_is_the_last_sources():
+    doc = rules("قال المحافظ سمير العوادي إن الطريق مغلق. وأضاف البيان أن الإصلاح يتطلب أسبوعا.")
+    assert names(doc) == ["سمير العوادي", "سمير العوادي"]
+
+
 def test_same_source_anaphor_joins_the_earlier_source():
     doc = rules("وقال مصدر أمني إن الدورية أوقفت المشتبه به. وأفاد ذات المصدر بأن التحقيق متواصل.")
     assert len(doc.entities) == 1
