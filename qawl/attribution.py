@@ -10,6 +10,7 @@ and number agree with the cue (`قالت` does not take a male source).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
@@ -351,8 +352,10 @@ def attribute(text: str, quotes: list[Quote]) -> tuple[list[Quote], list[Entity]
     for quote in ordered:
         gender, number = _cue_agreement(text, quote.cue)
         if quote.speaker is not None:
-            entity = _document_author(text, quote.speaker.text, history) or _match(
-                built, quote.speaker.text
+            entity = (
+                _document_author(text, quote.speaker.text, history)
+                or _match(built, quote.speaker.text)
+                or _described_person(text, quote.speaker, _named_people(built))
             )
             if entity is None:
                 entity = _new_entity(quote.speaker.text)
@@ -370,6 +373,7 @@ def attribute(text: str, quotes: list[Quote]) -> tuple[list[Quote], list[Entity]
             quote.resolved_to = last_mention.get(id(entity))
         owner[id(quote)] = entity
         history.append(entity)
+    _merge_descriptions(text, built, owner)
     return _finalise(text, quotes, built, owner)
 
 
@@ -393,6 +397,76 @@ def _document_author(text: str, mention: str, history: list[_Entity]) -> _Entity
             if noun in (fold(w) for w in re.findall(r"\w+", near)):
                 return entity
     return history[-1]
+
+
+def _merge_descriptions(text: str, built: list[_Entity], owner: dict[int, _Entity]) -> None:
+    """Entities known only by a person's description join the named person it
+    describes (:func:`_described_person`), who may be quoted only later."""
+    for entity in list(built):
+        if entity.has_person_name or entity.is_org or not entity.mentions:
+            continue
+        person = _described_person(text, entity.mentions[0], _named_people(built))
+        if person is None:
+            continue
+        for mention in entity.mentions:
+            person.add(mention)
+        for key, value in owner.items():
+            if value is entity:
+                owner[key] = person
+        built.remove(entity)
+
+
+def _named_people(built: list[_Entity]) -> list[_Entity]:
+    return [e for e in built if e.has_person_name and not e.is_org]
+
+
+def _described_person(text: str, mention: Span, named: list[_Entity]) -> _Entity | None:
+    """`نجم ليفربول` after `محمد صلاح، مهاجم ليفربول`, `المدرب الألماني` after
+    `مدرب نادي ليفربول، يورغن كلوب`: a person's nameless description is the
+    named person whose name the article last writes, before it, beside the
+    description's title or, failing it, all its other words."""
+    phrase = mention.text
+    if _person_name(phrase) or _is_org(phrase) or _is_anaphor(phrase) or _speaks_for(phrase):
+        return None
+    first = fold(phrase.split()[0])
+    if first not in word_list("titles.txt") and not first.startswith("ال"):
+        return None  # `خميس NAME`, `تقديرات إسرائيلية`: a name missed or no person
+    words = [_undefined(w) for w in re.findall(r"\w+", phrase)]
+    words = [w for w in words if len(w) > 2 and w not in _PREPOSITIONS]
+    if not words or words[0] in _GENERIC or words[0] in _KIN:
+        return None
+    gender = _mention_gender(phrase)
+    best, best_at = None, -1
+    for entity in named:
+        if gender not in ("?", entity.gender):
+            continue
+        surnames = {fold(m.text.split()[-1]) for m in entity.mentions if _person_name(m.text)}
+        for at, beside in _names_beside(text, surnames, mention.start):
+            if at > best_at and (words[0] in beside or (len(words) > 1 and set(words[1:]) <= beside)):
+                best, best_at = entity, at
+    return best
+
+
+def _names_beside(text: str, surnames: set[str], before: int) -> Iterator[tuple[int, set[str]]]:
+    """Each place before ``before`` where one of the names is written, with the
+    bare words of its title and apposition: its sentence up to the name and the
+    phrase after it to the next punctuation."""
+    for match in re.finditer(r"\w+", text[:before]):
+        if fold(match.group()) not in surnames:
+            continue
+        start = max(text.rfind(ch, 0, match.start()) for ch in ".:\n") + 1
+        after = re.match(r"[^.:\n]{0,80}?[،,]([^.،,:\n]{0,80})", text[match.end() : before])
+        beside = text[max(start, match.start() - 80) : match.start()] + (after.group(1) if after else "")
+        yield match.start(), {_undefined(w) for w in re.findall(r"\w+", beside)}
+
+
+def _undefined(word: str) -> str:
+    """Folded, without the article (`المدرب`, `والمدرب`, `للمدرب` -> `مدرب`)."""
+    norm = fold(word)
+    for article in ("وال", "ال", "لل"):
+        if norm.startswith(article) and len(norm) > len(article) + 2:
+            return norm[len(article) :]
+    return norm
 
 
 MAX_ISSUER = 25  # characters around a source's mention where its statement is written

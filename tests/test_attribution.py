@@ -89,6 +89,30 @@ def test_a_statement_with_no_author_written_by_it_is_the_last_sources():
     assert names(doc) == ["سمير العوادي", "سمير العوادي"]
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (  # the description's other words stand in the name's apposition
+            "قال المهاجم سامي الفارس، لاعب نادي النجوم، إن الفريق مستعد للمباراة. "
+            "وأضاف نجم النجوم أن الجمهور سيكون حاضرا بكثافة.",
+            ["سامي الفارس", "سامي الفارس"],
+        ),
+        (  # its title stands before the name, which is quoted only later
+            "أعلن مدرب الفريق، كمال بوزيد، عن تشكيلته للمباراة. "
+            "وقال المدرب التونسي إن اللاعبين جاهزون تماما. وأكد بوزيد أن المباراة ستكون صعبة.",
+            ["بوزيد", "بوزيد"],
+        ),
+        (  # nothing the article writes beside the minister's name describes a coach
+            "وقال الوزير أحمد الساعدي إن الميزانية كافية. "
+            "وقال المدرب الجديد إن الفريق سيلعب بخطة هجومية.",
+            ["أحمد الساعدي", "المدرب الجديد"],
+        ),
+    ],
+)
+def test_a_nameless_description_joins_the_person_it_describes(text, expected):
+    assert names(rules(text)) == expected
+
+
 def test_same_source_anaphor_joins_the_earlier_source():
     doc = rules("وقال مصدر أمني إن الدورية أوقفت المشتبه به. وأفاد ذات المصدر بأن التحقيق متواصل.")
     assert len(doc.entities) == 1
