@@ -628,6 +628,12 @@ def _relayed_source(text: str, cue: Span | None) -> Span | None:
 
 
 _BUT = frozenset(fold(w) for w in ("لكن", "ولكن", "بيد", "إلا", "أن"))
+# Phrases that open a sentence before its verb (`من جهته`, `بدوره`), folded.
+_OPENERS = tuple(
+    tuple(fold(w) for w in phrase.split())
+    for phrase in ("من جهته", "من جهتها", "من جانبه", "من جانبها", "بدوره", "بدورها",
+                   "في المقابل", "من ناحيته", "من ناحيتها", "وبدوره", "وبدورها")
+)  # fmt: skip
 
 
 def _opening_subject(text: str, start: int, end: int) -> Span | None:
@@ -637,10 +643,16 @@ def _opening_subject(text: str, start: int, end: int) -> Span | None:
     words = list(_words(text, start, end))
     while words and words[0][2] in _BUT:
         words = words[1:]
+    opened = False
+    for opener in _OPENERS:  # `من جهته، رأى الرئيس ...`: the sentence goes on after it
+        if tuple(w[2] for w in words[: len(opener)]) == opener:
+            words, opened = words[len(opener) :], True
+            break
     if len(words) < 3:
         return None
     fronted = words[0][2] in word_list("titles.txt")  # the subject before its verb
-    if not fronted:
+    cue = lookup_cue(words[0][2])
+    if not fronted and not (opened or (cue is not None and cue.pos == "verb")):
         verb = words[0][2][1:]
         if not words[0][2].startswith(("و", "ف")) or len(verb) < 3:
             return None

@@ -56,6 +56,14 @@ def test_participle_after_named_speaker_goes_to_that_speaker():
     assert names(doc)[-1] == "ياسين الطاهر"
 
 
+def test_participle_goes_to_the_subject_after_an_opening_phrase():
+    doc = rules(
+        "وقالت النائبة ليلى الحداد إن الحوار متوقف. من جهته، دعا الوزير سامي العلوي "
+        "إلى استئناف الحوار، مشددا على أن الأزمة ستنتهي قريبا."
+    )
+    assert names(doc) == ["ليلى الحداد", "سامي العلوي"]
+
+
 def test_implicit_speaker_in_new_paragraph_is_the_last_source():
     doc = rules("وقال الناطق باسم البلدية مراد الزين إن المياه عادت.\n\nوأضاف أن الفرق تعمل ليلا.")
     assert names(doc) == ["مراد الزين", "مراد الزين"]
