@@ -735,8 +735,8 @@ def _source_speaker(doc: _Doc, j: int, sent_end: int) -> tuple[list[Token], int]
         return [], j + 1
     if j < len(toks) and (_cue_of(toks[j]) or toks[j].norm in _PUBLISHED or _told_us(toks[j])):
         j += 1
-    while j < len(toks) and toks[j].norm in ("به", "بها"):
-        j += 1  # `وفق ما أفاد به مراسلنا`
+    while j < len(toks) and toks[j].norm in ("به", "بها", "عنه", "عنها"):
+        j += 1  # `وفق ما أفاد به مراسلنا`, `وفق ما أعلن عنه المرصد`
     speaker: list[Token] = []
     if j < len(toks) and toks[j].norm[:1] == "ل" and len(toks[j].norm) > 3:
         speaker.append(toks[j])  # `وفقا لصحيفة ...`, `وفقا للرقابة`: the source, not an addressee
