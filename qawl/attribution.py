@@ -592,6 +592,7 @@ def _verb_subject_before(text: str, cue: Span | None) -> Span | None:
 
 
 MAX_CLAUSE = 30  # words between a sentence's first verb and a participle cue
+MIN_COORDINATED = 4  # words before a verb cue that goes on its sentence (`وينفي NAME ...، ويقول`)
 _SENTENCE_ENDS = ".!?؟\n"
 
 
@@ -600,9 +601,11 @@ def _clause_subject(text: str, cue: Span | None) -> Span | None:
     speaks for the named subject of its sentence, though the sentence's verb
     is no speech cue."""
     info = cue_info(cue)
-    if info is None or info.pos != "participle":
+    if info is None or info.pos not in ("participle", "verb"):
         return None
     start = max(text.rfind(ch, 0, cue.start) for ch in _SENTENCE_ENDS) + 1
+    if info.pos == "verb" and len(text[start : cue.start].split()) < MIN_COORDINATED:
+        return None  # a verb opening its sentence has no subject before it
     if len(text[start : cue.start].split()) > MAX_CLAUSE:
         return None
     return _opening_subject(text, start, cue.start)
@@ -677,8 +680,8 @@ def _opening_subject(text: str, start: int, end: int) -> Span | None:
         named = named or not titled  # a name word, not a title or an adjective
     phrase = text[run[0][0] : run[-1][1]] if run else ""
     name = _person_name(phrase)
-    if not name:
-        return None
+    if not name or run[0][2] in word_list("documents.txt"):
+        return None  # `وذكر بلاغ لوزارة ...` is no person
     if fronted:  # its verb, unknown to the lexicon, may follow: a name of two words at most
         name = " ".join(name.split()[:2])
     return Span.of(text, run[0][0], run[0][0] + phrase.index(name) + len(name))

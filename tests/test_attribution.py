@@ -64,6 +64,14 @@ def test_participle_goes_to_the_subject_after_an_opening_phrase():
     assert names(doc) == ["ليلى الحداد", "سامي العلوي"]
 
 
+def test_a_verb_cue_that_goes_on_a_sentence_takes_its_subject():
+    doc = rules(
+        "وقالت النائبة ليلى الحداد إن الوزير متورط في الصفقة. "
+        "وينفي الوزير كمال بوزيد هذه الاتهامات، ويقول إن التحقيق سيثبت براءته."
+    )
+    assert names(doc) == ["ليلى الحداد", "كمال بوزيد"]
+
+
 def test_implicit_speaker_in_new_paragraph_is_the_last_source():
     doc = rules("وقال الناطق باسم البلدية مراد الزين إن المياه عادت.\n\nوأضاف أن الفرق تعمل ليلا.")
     assert names(doc) == ["مراد الزين", "مراد الزين"]
