@@ -201,6 +201,14 @@ _NOT_A_SOURCE = _NOT_BEFORE_A_SOURCE | frozenset(fold(w) for w in ("في", "خل
 _NOT_NAMES = word_list("bodies.txt") | _UNNAMED
 
 
+def _before_object(speaker: list[Token]) -> list[Token]:
+    """A describing verb's subject without the object that follows it: up to
+    its last name word (`الرئيس NAME القرار` -> `الرئيس NAME`), else its
+    first word (`الوزير القرار` -> `الوزير`)."""
+    names = [k for k, tok in enumerate(speaker) if _is_name_word(tok)]
+    return speaker[: names[-1] + 1] if names else speaker[:1]
+
+
 def _is_name_word(tok: Token) -> bool:
     return (
         not tok.norm.startswith("ال")
@@ -383,6 +391,9 @@ def _fronted_subject(doc: _Doc, i: int) -> Span | None:
     """`لكن مصادر ميدانية أكدت أن`, `وكانت الوزارة قد أعلنت أن`: the words
     between the clause's start (or `كان`) and the verb, when they can name a
     source."""
+    cue = _cue_of(doc.toks[i])
+    if cue is not None and cue.lemma in _DESCRIBE and doc.toks[i].norm.endswith(("ه", "ها", "هم")):
+        return None  # `وسط ظرف وصفه بـ"..."`: a relative clause on the noun before it
     k = i - 1
     if k >= 0 and doc.toks[k].norm == "قد":
         k -= 1
@@ -461,11 +472,12 @@ def _cue_complement(doc: _Doc, i: int, cue: Cue) -> Quote | None:
                 continue
         if pair is not None:
             words = len(doc.text[pair.content_start : pair.content_end].split())
-            after_describe = (
-                cue.lemma in _DESCRIBE and j > 0 and doc.toks[j - 1].norm in ("ب", "بـ")
-            )
+            governed = j > 0 and doc.toks[j - 1].norm in ("ب", "ل")
+            after_describe = cue.lemma in _DESCRIBE and governed
             named = not after_describe and _names_before_complement(doc, pair, words)
             if (words >= MIN_QUOTED_WORDS or after_describe) and not named:
+                if governed:  # `وصف الرئيس NAME القرار بـ"..."`: the object is no speaker
+                    speaker = _before_object(speaker)
                 return _quote(doc, cue_tok, speaker, pair.content_start, pair.content_end, "direct")
             in_speaker = False
             continue

@@ -375,6 +375,25 @@ def test_van_inside_a_name_is_no_complementiser():
     assert quote.content.text.startswith("الصادرات")
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('ووصف الرئيس كمال بوزيد القرار بـ"المتسرع".', "الرئيس كمال بوزيد"),
+        (  # `وصفه`: a relative clause on the noun before it, its speaker implicit
+            'وقال الوزير سامي العلوي إن الوضع مستقر في ظرف أمني وصفه بـ"الحساس".',
+            None,
+        ),
+    ],
+)
+def test_a_quoted_description_after_bi_is_a_direct_quote(text: str, speaker: str | None):
+    doc = rules(text)
+    (quote,) = [q for q in doc.quotes if q.content.text in ("المتسرع", "الحساس")]
+    assert quote.kind == "direct" and quote.cue.text.startswith(("ووصف", "وصفه"))
+    assert (quote.speaker.text if quote.speaker else None) == speaker
+    if speaker is None:
+        assert doc.entity(quote.entity).name == "سامي العلوي"
+
+
 def test_a_fronted_subject_set_off_by_a_comma_is_the_speaker():
     quote = only(rules("بيد أن الناشط الحقوقي سامي الورد، يقول إن المكتب لم يتحرك بعد."))
     assert quote.speaker.text == "الناشط الحقوقي سامي الورد"

@@ -61,3 +61,13 @@ def test_tokens_peel_punctuation_and_keep_offsets():
     toks = tokens(text)
     assert [t.text for t in toks] == ["وقال", "كيري", "،", "«", "نعم", "»", "."]
     assert all(text[t.start : t.end] == t.text for t in toks)
+
+
+def test_a_preposition_written_onto_an_opening_mark_is_its_own_token():
+    text = 'وصف القرار بـ"المتسرع" ولـ«الخطير» وبرلين"'
+    toks = tokens(text)
+    assert [t.text for t in toks] == [
+        "وصف", "القرار", "بـ", '"', "المتسرع", '"', "ولـ", "«", "الخطير", "»", "وبرلين", '"'
+    ]  # fmt: skip
+    assert [t.norm for t in toks][2] == "ب"
+    assert all(text[t.start : t.end] == t.text for t in toks)
