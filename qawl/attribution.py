@@ -506,7 +506,6 @@ def group(
         if quote.speaker is None:
             quote.resolved_to = mention
         owner[id(quote)] = entity
-    _merge_descriptions(text, built, owner)
     quotes, entities = _finalise(text, quotes, built, owner)
     by_id = {e.id: e for e in entities}
     for quote in quotes:  # the speaker spans join their entity's mentions
