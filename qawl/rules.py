@@ -645,12 +645,29 @@ def _quote(
         return None
     if keep_marks:  # a mixed span ends after its closing mark, not before
         content = _balanced(doc, content)
+    if speaker and _relayed_by(doc, cue_tok, speaker):
+        speaker = []  # `حسبما نقلته وكالة ...`: the outlet relays the source named before
     return Quote(
         content=content,
         kind=kind,
         cue=Span.of(doc.text, cue_tok.start, cue_tok.end),
         speaker=_speaker_span(doc, speaker),
     )
+
+
+_OUTLETS = frozenset(
+    fold(w) for w in ("وكالة", "صحيفة", "جريدة", "مجلة", "قناة", "إذاعة", "تلفزيون", "شبكة", "موقع")
+)  # fmt: skip
+
+
+def _relayed_by(doc: _Doc, cue_tok: Token, speaker: list[Token]) -> bool:
+    """Whether the speaker is an outlet that a relay cue only passes on from
+    (`ونقلت وكالة ...` with no `عن` after it): the source is the originator
+    (guidelines, 9). After `وفقا لما نقلته` the outlet is the source named."""
+    head = speaker[0].norm
+    if not {head, head.removeprefix("ل"), head.removeprefix("و")} & _OUTLETS:
+        return False
+    return cue_tok.norm.removeprefix("و").startswith(_RELAY)  # not `وفقا لما نقلته ...`
 
 
 def _balanced(doc: _Doc, content: Span) -> Span:

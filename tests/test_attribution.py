@@ -72,6 +72,15 @@ def test_a_verb_cue_that_goes_on_a_sentence_takes_its_subject():
     assert names(doc) == ["ليلى الحداد", "كمال بوزيد"]
 
 
+def test_an_outlet_that_only_relays_is_not_the_source():
+    doc = rules(
+        "وقال الرئيس كمال بوزيد إن الاقتصاد قوي. "
+        "ونقلت وكالة الأنباء الرسمية أن الحكومة ستخفض الضرائب."
+    )
+    assert doc.quotes[1].speaker is None
+    assert names(doc) == ["كمال بوزيد", "كمال بوزيد"]
+
+
 def test_implicit_speaker_in_new_paragraph_is_the_last_source():
     doc = rules("وقال الناطق باسم البلدية مراد الزين إن المياه عادت.\n\nوأضاف أن الفرق تعمل ليلا.")
     assert names(doc) == ["مراد الزين", "مراد الزين"]
