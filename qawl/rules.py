@@ -385,6 +385,8 @@ def _cue_quote(doc: _Doc, i: int, cue: Cue) -> Quote | None:
 
 
 MAX_FRONTED = 6  # words of a subject written before its verb
+MAX_FRONTED_DEFINITE = 3  # words of a nameless one (`المجموعة الحقوقية`)
+_BUT_OPENERS = frozenset(fold(w) for w in ("لكن", "أن", "كان", "كانت"))  # `إلا أن`, `بيد أن`
 
 
 def _fronted_subject(doc: _Doc, i: int) -> Span | None:
@@ -412,7 +414,15 @@ def _fronted_subject(doc: _Doc, i: int) -> Span | None:
         return None
     if "\n" in doc.text[words[0].start : words[-1].end]:
         return None
-    if not (words[0].norm in _SOURCE_HEADS or any(_is_name_word(t) for t in words)):
+    # after `لكن`, `إلا أن`, `كانت ... قد`, a definite noun phrase is the subject
+    # (`لكن المحللين يقولون إن`, `إلا أن المجموعة الحقوقية تشير إلى`)
+    definite = (
+        opener is not None
+        and opener.norm.removeprefix("و") in _BUT_OPENERS
+        and words[0].norm.startswith("ال")
+        and len(words) <= MAX_FRONTED_DEFINITE
+    )
+    if not (definite or words[0].norm in _SOURCE_HEADS or any(_is_name_word(t) for t in words)):
         return None
     if words[0].norm[:1] == "و" and words[0].norm not in _SOURCE_HEADS:
         return None  # `وأدانت المجموعة ما قالت`: a verb of its own opens the clause

@@ -397,3 +397,14 @@ def test_a_quoted_description_after_bi_is_a_direct_quote(text: str, speaker: str
 def test_a_fronted_subject_set_off_by_a_comma_is_the_speaker():
     quote = only(rules("بيد أن الناشط الحقوقي سامي الورد، يقول إن المكتب لم يتحرك بعد."))
     assert quote.speaker.text == "الناشط الحقوقي سامي الورد"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("وفاز الحزب بكل المقاعد، لكن المحللين يقولون إن الأحزاب الصغيرة لن تغير النتيجة.", "المحللين"),
+        ("ولم تنشر الحكومة الأرقام، إلا أن المجموعة الحقوقية تشير إلى أن السجون مكتظة.", "المجموعة الحقوقية"),
+    ],
+)
+def test_a_nameless_subject_fronted_after_but_is_the_speaker(text: str, speaker: str):
+    assert only(rules(text)).speaker.text == speaker
