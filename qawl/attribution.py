@@ -284,7 +284,8 @@ def _match(entities: list[_Entity], mention: str) -> _Entity | None:
                 return entity
     # `والد سلمان العبيدي` is not `سلمان العبيدي`: a relative's mention matches its own words only
     generic = key <= _GENERIC or _head(mention) in _KIN
-    body, named = _is_org(mention), bool(_person_name(mention))
+    body, person = _is_org(mention), _person_name(mention)
+    named, person_keys = bool(person), mention_key(person) if person else frozenset()
     lone_word = len(mention.split()) == 1 and _is_proper(mention)
     spokesman = _speaks_for(mention) and not named
     for entity in reversed(entities):
@@ -296,6 +297,8 @@ def _match(entities: list[_Entity], mention: str) -> _Entity | None:
             continue  # nor is `أحمد مجاهد، عضو مجلس إدارة الاتحاد` the `الاتحاد` before him
         if lone_word and entity.has_person_name and key - entity.name_keys:
             continue  # `ليبيا` is not `سفير ليبيا ... كمال الهادي`; `الهادي` is
+        if named and not entity.has_person_name and not entity.keys() & person_keys:
+            continue  # nor is `NAME، مدير المجموعة الحقوقية` the group quoted before him
         keys = entity.keys()
         if generic:
             if key in entity.key_sets:
@@ -1156,6 +1159,8 @@ def _name_after(text: str, end: int) -> str:
         if words and _is_family_word(fold(tok.text)):  # `سعيد العابد`: a family name ends it
             words.append(tok)
             break
+        if not words and tok.text[:1] == "و" and fold(tok.text[1:]) in _known_words(text):
+            break  # `الولايات المتحدة وفرنسا`: a second party, not an apposed name
         if (
             not _is_proper(tok.text)
             or fold(tok.text) in _PREPOSITIONS  # `وزير النقل حول سؤال`
@@ -1169,6 +1174,12 @@ def _name_after(text: str, end: int) -> str:
     if not words or (after_comma and not _apposition_closed(text, words[-1].end)):
         return ""
     return text[words[0].start : words[-1].end]
+
+
+@lru_cache(maxsize=4)
+def _known_words(text: str) -> frozenset[str]:
+    """The article's words, folded: `فرنسا` written alone tells that `وفرنسا` is `و` + a name."""
+    return frozenset(fold(w) for w in re.findall(r"\w+", text))
 
 
 def _apposition_closed(text: str, end: int) -> bool:

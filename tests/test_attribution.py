@@ -707,3 +707,22 @@ def test_a_name_after_a_comma_must_close_its_apposition():
 )
 def test_the_persons_name_a_mention_carries(mention: str, name: str):
     assert _person_name(mention) == name
+
+
+def test_a_person_whose_title_names_a_group_does_not_join_the_group():
+    text = "وقالت المجموعة الحقوقية إن السجون مكتظة. وقال سامي الورد، مدير المجموعة الحقوقية، إن الزيارات ممنوعة."
+    second = text.index("وقال ")
+    quotes = [
+        _quote(text, "وقالت", "المجموعة الحقوقية", "السجون مكتظة"),
+        _quote(text, "وقال", "سامي الورد، مدير المجموعة الحقوقية", "الزيارات ممنوعة", after=second),
+    ]
+    _, entities = _grouped(text, quotes)
+    assert [e.name for e in entities] == ["المجموعة الحقوقية", "سامي الورد"]
+
+
+def test_a_second_party_after_a_body_is_not_its_name():
+    doc = rules(
+        "وقالت الولايات المتحدة إن الضربة ناجحة. وكانت الولايات المتحدة وفرنسا وبريطانيا "
+        "قد قصفت مواقع عسكرية، وقالت فرنسا إن الهدف تحقق."
+    )
+    assert names(doc) == ["الولايات المتحدة", "فرنسا"]
