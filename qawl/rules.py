@@ -768,11 +768,19 @@ def _source_speaker(doc: _Doc, j: int, sent_end: int) -> tuple[list[Token], int]
     """The source after `بحسب`: skip `ما` + verb and `عن`; stop at a boundary.
     Returns the speaker tokens and the index after the speaker phrase."""
     toks = doc.toks
+    after_ma = False
     while j < len(toks) and toks[j].norm in ("ما", "لما", "عن", "ل", "لـ", "كما"):
+        after_ma = after_ma or toks[j].norm.endswith("ما")
         j += 1
     if j < len(toks) and toks[j].norm in _SELF_REFERENCE:
         return [], j + 1
-    if j < len(toks) and (_cue_of(toks[j]) or toks[j].norm in _PUBLISHED or _told_us(toks[j])):
+    verb = toks[j].norm if j < len(toks) else ""
+    fused = verb.startswith("ما") and lookup_cue(verb[2:]) is not None  # `حسب ماذكره`
+    # `بحسب ما فاد به`: after `ما`, the word before `به` is the verb, however spelt
+    before_bihi = after_ma and j + 1 < len(toks) and toks[j + 1].norm in ("به", "بها")
+    if verb and (
+        _cue_of(toks[j]) or verb in _PUBLISHED or _told_us(toks[j]) or fused or before_bihi
+    ):
         j += 1
     while j < len(toks) and toks[j].norm in ("به", "بها", "عنه", "عنها"):
         j += 1  # `وفق ما أفاد به مراسلنا`, `وفق ما أعلن عنه المرصد`

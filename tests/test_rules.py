@@ -359,6 +359,16 @@ def test_a_short_quoted_name_before_the_complement_is_no_quote():
             "القيادي في حزب العمل، منير الصادق",
             "منير الصادق",
         ),
+        (  # the verb after `ما` however spelt: misspelt, or written onto `ما`
+            "وأصيب ثلاثة أشخاص في الحادث، بحسب ما فاد به مراسل الإذاعة في الجهة.",
+            "مراسل الإذاعة",
+            "مراسل الإذاعة",
+        ),
+        (
+            "وارتفع عدد المرضى في المستشفى، حسب ماذكره الطبيب سامي الورد.",
+            "الطبيب سامي الورد",
+            "سامي الورد",
+        ),
     ],
 )
 def test_a_speaker_goes_on_to_its_name_or_issuer(text: str, speaker: str, name: str):
