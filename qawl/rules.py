@@ -702,6 +702,8 @@ def _source_quote(doc: _Doc, i: int, found: list[Quote]) -> Quote | None:
     cue_tok = doc.toks[i]
     sent_start, sent_end = doc.sentence_of(cue_tok.start)
     speaker, after = _source_speaker(doc, i + 1, sent_end)
+    if speaker and _names_a_rule(speaker[0]):
+        return None  # `وفقا للقانون`, `حسب المرحلة`: a criterion, not a source
     self_reference = after > i + 1 and doc.toks[after - 1].norm in _SELF_REFERENCE
     before = doc.text[sent_start : cue_tok.start].strip(_TRIM + "و")
     if not before:  # sentence-initial `وبحسب Y، ...`
@@ -762,6 +764,15 @@ _GAVE = frozenset(fold(w) for w in ("أدلى", "أدلت", "أدلوا", "صر�
 def _told_us(tok: Token) -> bool:
     """`أفادنا`: a cue with the outlet as its object (`نا`)."""
     return tok.norm.endswith("نا") and lookup_cue(tok.norm[:-2]) is not None
+
+
+def _names_a_rule(tok: Token) -> bool:
+    norm = tok.norm
+    for prefix in ("لل", "ل", "ال"):
+        if norm.startswith(prefix) and len(norm) > len(prefix) + 2:
+            norm = norm[len(prefix) :]
+            break
+    return norm in word_list("not_sources.txt")
 
 
 def _source_speaker(doc: _Doc, j: int, sent_end: int) -> tuple[list[Token], int]:

@@ -428,3 +428,20 @@ def test_a_fronted_subject_set_off_by_a_comma_is_the_speaker():
 )
 def test_a_nameless_subject_fronted_after_but_is_the_speaker(text: str, speaker: str):
     assert only(rules(text)).speaker.text == speaker
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وسيحاكم المتهمون وفقا للقانون الجديد.",
+        "وتختلف كلفة الأدوات حسب المرحلة الدراسية.",
+        "وسوف تعمل الأكاديمية وفق معايير حديثة.",
+    ],
+)
+def test_a_rule_or_criterion_after_according_to_is_no_source(text: str):
+    assert rules(text).quotes == []
+
+
+def test_a_body_after_according_to_is_a_source():
+    doc = rules("وارتفع عدد الإصابات إلى مئة، وفقا لوزارة الصحة.")
+    assert doc.entity(only(doc).entity).name == "وزارة الصحة"
