@@ -767,12 +767,12 @@ def _told_us(tok: Token) -> bool:
 
 
 def _names_a_rule(tok: Token) -> bool:
+    """`للقانون`, `المرحلة`, `للائحة`, `لأهوائها`: the noun, with or without
+    its article, preposition and attached pronoun, is in ``not_sources.txt``."""
     norm = tok.norm
-    for prefix in ("لل", "ل", "ال"):
-        if norm.startswith(prefix) and len(norm) > len(prefix) + 2:
-            norm = norm[len(prefix) :]
-            break
-    return norm in word_list("not_sources.txt")
+    stems = {norm, norm[1:], norm[2:], norm[3:]}  # ل, ال / لل, وال
+    stems |= {stem[: -len(end)] for stem in stems for end in ("ها", "هم") if stem.endswith(end)}
+    return bool(stems & word_list("not_sources.txt"))
 
 
 def _source_speaker(doc: _Doc, j: int, sent_end: int) -> tuple[list[Token], int]:
