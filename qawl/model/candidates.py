@@ -26,6 +26,7 @@ from qawl.attribution import (
     _is_proper,
     _mention_gender,
     _names_anyone,
+    _person_name,
     _speaks_for,
     _verb_subject_before,
     cue_info,
@@ -266,6 +267,9 @@ def fuller_name(candidate: str, speaker: str) -> bool:
         return False
     ends = words[-1] == last or (words[-1][:1] in "لب" and words[-1][1:] == last)
     own = {k[1:] if k[:1] in "لب" and k[1:] == last else k for k in mention_key(speaker)}
+    person = _person_name(candidate)
+    if person and last not in mention_key(person):
+        return False  # `NAME، أحد مديري "غوغل"` is someone at Google, not Google
     return ends and own <= mention_key(candidate)
 
 

@@ -193,6 +193,14 @@ def test_a_named_speaker_allows_only_fuller_forms_of_its_name():
     assert ok == {"كيري", "جون كيري"}
 
 
+def test_a_person_named_with_a_body_in_his_title_is_no_fuller_form_of_the_body():
+    from qawl.model.candidates import fuller_name
+
+    assert not fuller_name('سامي الورد، أحد مديري "غوغل"', "غوغل")
+    assert fuller_name("شركة غوغل", "غوغل")
+    assert fuller_name("وزير الخارجية جون كيري", "كيري")
+
+
 def test_a_spokesman_may_not_take_the_body_he_speaks_for():
     t = "وقالت وزارة النقل إن الطريق مغلق. وقالت متحدثة باسم الوزارة إن الأشغال بدأت."
     second = Quote(
