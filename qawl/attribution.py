@@ -16,7 +16,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from qawl.eval.names import name_tokens
-from qawl.lexicon import Cue, is_common_noun, lookup_cue, name_gender, word_list
+from qawl.lexicon import Cue, is_common_noun, light_spelling, lookup_cue, name_gender, word_list
 from qawl.schema import Entity, Quote, Span
 from qawl.text import Token, fold, tokens
 
@@ -1081,7 +1081,15 @@ def _issuer(mention: str) -> str:
         rest = rest[1:]
     if not rest or fold(rest[0]) in word_list("documents.txt") or fold(rest[0]) in _GENERIC:
         return mention
+    if _is_nisba(rest[0]):
+        return mention  # `بيان رئاسي مصري`: a presidential statement, no issuer named
     return _without_preposition(" ".join(rest))
+
+
+def _is_nisba(word: str) -> bool:
+    """An indefinite relative adjective (`رئاسي`, `رسمية`, `حكومي`)."""
+    light = light_spelling(word)  # `هيئة` folds to a false `يه`; as written it is no nisba
+    return len(light) >= 4 and not light.startswith(("ال", "ل")) and light.endswith(("ي", "ية"))
 
 
 def _unquoted(phrase: str) -> str:
@@ -1335,6 +1343,11 @@ def _hashtag_at(text: str, start: int) -> str:
     return tag.group().replace("_", " ") if tag else ""
 
 
+_VERBS_AFTER = frozenset(
+    fold(w) for w in ("نشر", "نشرت", "صدر", "صدرت", "أصدر", "أصدرت", "جاء", "ورد", "وصل", "وصلت")
+)  # fmt: skip
+
+
 def _noun_phrase(text: str, start: int) -> str:
     """A body's name from ``start``: words up to punctuation or a boundary (four
     at most), and before a person's name that follows its last adjective
@@ -1344,8 +1357,8 @@ def _noun_phrase(text: str, start: int) -> str:
     for match in re.finditer(r"\S+", text[start : start + 100]):
         word = match.group()
         core = word.rstrip('،,.:"»”')
-        if words and fold(core) in stops:
-            break
+        if words and (fold(core) in stops or fold(core) in _PUBLISHED_BY or fold(core) in _VERBS_AFTER):
+            break  # `بيان رئاسي مصري نشر ...`: the verb after the name
         if len(words) >= 2 and _bare(words[-1]).startswith("ال") and _may_start_person(core):
             break
         words.append(core)

@@ -726,3 +726,14 @@ def test_a_second_party_after_a_body_is_not_its_name():
         "قد قصفت مواقع عسكرية، وقالت فرنسا إن الهدف تحقق."
     )
     assert names(doc) == ["الولايات المتحدة", "فرنسا"]
+
+
+def test_a_statement_described_by_adjectives_is_named_as_written():
+    from qawl.attribution import entity_name
+
+    text = (
+        "اتفق الرئيس ورئيس الوزراء على تبني رؤية مشتركة، بحسب بيان رئاسي مصري نشر ليل الأحد. "
+        "وقال البيان إن الطرفين اتفقا."
+    )
+    at = text.index("البيان")
+    assert entity_name([Span.of(text, at, at + len("البيان"))], text) == "بيان رئاسي مصري"
