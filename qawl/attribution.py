@@ -386,6 +386,9 @@ _DOCUMENTS = frozenset(
 )  # fmt: skip
 
 
+MAX_ISSUER = 25  # characters around a source's mention where its statement is written
+
+
 def _document_author(text: str, mention: str, history: list[_Entity]) -> _Entity | None:
     """`وأضاف البيان`, `البيان ذاته`: the statement already quoted, whose author
     is a source before it (guidelines, 15): the last one that a mention of the
@@ -445,7 +448,9 @@ def _described_person(text: str, mention: Span, named: list[_Entity]) -> _Entity
             continue
         surnames = {fold(m.text.split()[-1]) for m in entity.mentions if _person_name(m.text)}
         for at, beside in _names_beside(text, surnames, mention.start):
-            if at > best_at and (words[0] in beside or (len(words) > 1 and set(words[1:]) <= beside)):
+            if at > best_at and (
+                words[0] in beside or (len(words) > 1 and set(words[1:]) <= beside)
+            ):
                 best, best_at = entity, at
     return best
 
@@ -459,7 +464,9 @@ def _names_beside(text: str, surnames: set[str], before: int) -> Iterator[tuple[
             continue
         start = max(text.rfind(ch, 0, match.start()) for ch in ".:\n") + 1
         after = re.match(r"[^.:\n]{0,80}?[،,]([^.،,:\n]{0,80})", text[match.end() : before])
-        beside = text[max(start, match.start() - 80) : match.start()] + (after.group(1) if after else "")
+        beside = text[max(start, match.start() - 80) : match.start()] + (
+            after.group(1) if after else ""
+        )
         yield match.start(), {_undefined(w) for w in re.findall(r"\w+", beside)}
 
 
@@ -470,9 +477,6 @@ def _undefined(word: str) -> str:
         if norm.startswith(article) and len(norm) > len(article) + 2:
             return norm[len(article) :]
     return norm
-
-
-MAX_ISSUER = 25  # characters around a source's mention where its statement is written
 
 
 def clean_speakers(text: str, quotes: list[Quote]) -> None:
@@ -1357,7 +1361,9 @@ def _noun_phrase(text: str, start: int) -> str:
     for match in re.finditer(r"\S+", text[start : start + 100]):
         word = match.group()
         core = word.rstrip('،,.:"»”')
-        if words and (fold(core) in stops or fold(core) in _PUBLISHED_BY or fold(core) in _VERBS_AFTER):
+        if words and (
+            fold(core) in stops or fold(core) in _PUBLISHED_BY or fold(core) in _VERBS_AFTER
+        ):
             break  # `بيان رئاسي مصري نشر ...`: the verb after the name
         if len(words) >= 2 and _bare(words[-1]).startswith("ال") and _may_start_person(core):
             break

@@ -710,7 +710,10 @@ def test_the_persons_name_a_mention_carries(mention: str, name: str):
 
 
 def test_a_person_whose_title_names_a_group_does_not_join_the_group():
-    text = "وقالت المجموعة الحقوقية إن السجون مكتظة. وقال سامي الورد، مدير المجموعة الحقوقية، إن الزيارات ممنوعة."
+    text = (
+        "وقالت المجموعة الحقوقية إن السجون مكتظة. "
+        "وقال سامي الورد، مدير المجموعة الحقوقية، إن الزيارات ممنوعة."
+    )
     second = text.index("وقال ")
     quotes = [
         _quote(text, "وقالت", "المجموعة الحقوقية", "السجون مكتظة"),
