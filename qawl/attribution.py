@@ -276,6 +276,8 @@ def _match(entities: list[_Entity], mention: str) -> _Entity | None:
         for entity in reversed(entities):
             if key <= entity.keys():
                 return entity
+        if entities and any(fold(w) in _ANAPHORS for w in mention.split()):
+            return entities[-1]  # `نفس المصدر` after a named source: that source
     if len(mention.split()) == 1 and _head(mention).startswith("ال") and _is_org(mention):
         # `الوزارة` after `الخارجية الروسية`, `الشركة` after `شركة أبل`
         noun = _body_noun(mention)

@@ -138,6 +138,13 @@ def test_a_nameless_description_joins_the_person_it_describes(text, expected):
     assert names(rules(text)) == expected
 
 
+def test_the_same_source_after_a_named_person_is_that_person():
+    doc = rules(
+        "وقال الطبيب عادل الشريف إن المستشفى مكتظ. وأوضح نفس المصدر أن الأطباء يعملون ليلا."
+    )
+    assert names(doc) == ["عادل الشريف", "عادل الشريف"]
+
+
 def test_same_source_anaphor_joins_the_earlier_source():
     doc = rules("وقال مصدر أمني إن الدورية أوقفت المشتبه به. وأفاد ذات المصدر بأن التحقيق متواصل.")
     assert len(doc.entities) == 1
