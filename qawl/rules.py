@@ -201,6 +201,17 @@ _NOT_A_SOURCE = _NOT_BEFORE_A_SOURCE | frozenset(fold(w) for w in ("في", "خل
 _NOT_NAMES = word_list("bodies.txt") | _UNNAMED
 
 
+def _subject_before_an(doc: _Doc, i: int) -> bool:
+    """Whether the words after a describing verb run to `أن` (`اعتبر NAME أن`)
+    rather than to `بـ` or marks (`وصف المحادثات بـ"..."`)."""
+    for tok in doc.toks[i + 1 : i + 1 + MAX_SPEAKER]:
+        if tok.norm.startswith("ب") or doc.pair_at(tok) or tok.text in ".:\n":
+            return False  # `بأنها`, `بـ"...`: what the object was called
+        if _is_complementiser(tok):
+            return True
+    return False
+
+
 def _before_object(speaker: list[Token]) -> list[Token]:
     """A describing verb's subject without the object that follows it: up to
     its last name word (`الرئيس NAME القرار` -> `الرئيس NAME`), else its
@@ -453,6 +464,8 @@ def _cue_complement(doc: _Doc, i: int, cue: Cue) -> Quote | None:
         if i + 1 < len(doc.toks)
         else False
     )
+    if cue.pos == "verb" and cue.lemma in _DESCRIBE and not in_speaker:
+        in_speaker = _subject_before_an(doc, i)  # `اعتبر NAME أن`: no object, a subject
     resume = 0  # the index after a quoted name taken into the speaker
     for j in range(i + 1, min(i + 1 + MAX_GAP, len(doc.toks))):
         tok = doc.toks[j]

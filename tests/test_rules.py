@@ -451,3 +451,14 @@ def test_a_rule_or_criterion_after_according_to_is_no_source(text: str):
 def test_a_body_after_according_to_is_a_source():
     doc = rules("وارتفع عدد الإصابات إلى مئة، وفقا لوزارة الصحة.")
     assert doc.entity(only(doc).entity).name == "وزارة الصحة"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("واعتبر الوزير سامي الورد أن القرار متسرع.", "الوزير سامي الورد"),
+        ("واعتبر الخبراء والمراقبون، أن الإجراءات غير كافية.", "الخبراء والمراقبون"),
+    ],
+)
+def test_the_words_between_a_describing_verb_and_an_are_its_subject(text: str, speaker: str):
+    assert only(rules(text)).speaker.text == speaker
