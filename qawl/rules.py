@@ -16,6 +16,7 @@ from qawl import __version__
 from qawl.attribution import (
     _NAME_LINKS,
     _NOT_BEFORE_A_SOURCE,
+    _RELATIVES,
     _is_family_word,
     attribute,
     is_the_name_ali,
@@ -203,7 +204,10 @@ _NOT_NAMES = word_list("bodies.txt") | _UNNAMED
 
 def _subject_before_an(doc: _Doc, i: int) -> bool:
     """Whether the words after a describing verb run to `أن` (`اعتبر NAME أن`)
-    rather than to `بـ` or marks (`وصف المحادثات بـ"..."`)."""
+    rather than to `بـ` or marks (`وصف المحادثات بـ"..."`); not after a relative
+    pronoun (`والذي يعتبر أكبر مركز`: it is considered)."""
+    if i > 0 and doc.toks[i - 1].norm.removeprefix("و") in _RELATIVES:
+        return False
     for tok in doc.toks[i + 1 : i + 1 + MAX_SPEAKER]:
         if tok.norm.startswith("ب") or doc.pair_at(tok) or tok.text in ".:\n":
             return False  # `بأنها`, `بـ"...`: what the object was called
