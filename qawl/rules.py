@@ -263,6 +263,11 @@ def _names_before_complement(doc: _Doc, pair: MarkPair, words: int) -> bool:
     return False
 
 
+def _short_name(doc: _Doc, pair: MarkPair) -> bool:
+    """Quoted words few enough to be a name (`"ديلي ميل"`), not a quotation."""
+    return 0 < len(doc.text[pair.content_start : pair.content_end].split()) < MIN_QUOTED_WORDS
+
+
 def _quoted_name(doc: _Doc, j: int, speaker: list[Token]) -> int:
     """At an opening mark inside a speaker, a quoted name joins it: a short one
     after a body head (`مجلة "الميدان"`), or one of up to eight words that goes
@@ -813,6 +818,13 @@ def _source_speaker(doc: _Doc, j: int, sent_end: int) -> tuple[list[Token], int]
     while j < len(toks) and toks[j].norm in ("به", "بها", "عنه", "عنها"):
         j += 1  # `وفق ما أفاد به مراسلنا`, `وفق ما أعلن عنه المرصد`
     speaker: list[Token] = []
+    pair = doc.pair_at(toks[j]) if j < len(toks) else None
+    if pair is not None and pair.closed and _short_name(doc, pair):
+        # `بحسب ما نقلت "ديلي ميل" البريطانية`: a quoted outlet is the source
+        close = j + 1
+        while close < len(toks) and toks[close].start < pair.close:
+            close += 1
+        speaker, j = toks[j : close + 1], close + 1
     if j < len(toks) and toks[j].norm[:1] == "ل" and len(toks[j].norm) > 3:
         speaker.append(toks[j])  # `وفقا لصحيفة ...`, `وفقا للرقابة`: the source, not an addressee
         j += 1

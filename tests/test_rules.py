@@ -369,6 +369,11 @@ def test_a_short_quoted_name_before_the_complement_is_no_quote():
             "الطبيب سامي الورد",
             "سامي الورد",
         ),
+        (  # a quoted outlet after `بحسب ما نقلت`
+            'وبحسب ما نقلت "الصباح" التونسية، فإن اللاعبين احتفلوا بالفوز.',
+            '"الصباح" التونسية',
+            "الصباح التونسية",
+        ),
     ],
 )
 def test_a_speaker_goes_on_to_its_name_or_issuer(text: str, speaker: str, name: str):
