@@ -263,6 +263,25 @@ def _names_before_complement(doc: _Doc, pair: MarkPair, words: int) -> bool:
     return False
 
 
+def _quoted_subject(doc: _Doc, j: int, pair: MarkPair, speaker: list[Token]) -> int:
+    """Right after the verb, a short quoted name that the sentence goes on
+    after (`وأوضحت "غوغل" على مدونتها "..."`, `وقالت "الصباح" إن`), not a short
+    quotation that ends it (`وقال "لا".`): the index after the closing mark, else 0."""
+    if not _short_name(doc, pair):
+        return 0
+    close = j + 1
+    while close < len(doc.toks) and doc.toks[close].start < pair.close:
+        close += 1
+    after = doc.toks[close + 1] if close + 1 < len(doc.toks) else None
+    goes_on = after is not None and (
+        _is_complementiser(after) or after.norm in _TAIL_PREPOSITIONS | {"على", "عبر"}
+    )
+    if not goes_on:
+        return 0
+    speaker.extend(doc.toks[j : close + 1])  # the name with its marks
+    return close + 1
+
+
 def _short_name(doc: _Doc, pair: MarkPair) -> bool:
     """Quoted words few enough to be a name (`"ديلي ميل"`), not a quotation."""
     return 0 < len(doc.text[pair.content_start : pair.content_end].split()) < MIN_QUOTED_WORDS
@@ -274,8 +293,10 @@ def _quoted_name(doc: _Doc, j: int, speaker: list[Token]) -> int:
     on into `أن` or a title (`المتحدث باسم "رابطة المستأجرين" أن`). Returns the
     index after the closing mark, else 0."""
     pair = doc.pair_at(doc.toks[j])
-    if pair is None or not pair.closed or not speaker:
+    if pair is None or not pair.closed:
         return 0
+    if not speaker:
+        return _quoted_subject(doc, j, pair, speaker)
     head = speaker[-1].norm
     head = head[1:] if head[:1] == "ل" and head[1:] in _NAMED_IN_MARKS else head  # `لموقع`
     close = j + 1

@@ -467,3 +467,8 @@ def test_a_body_after_according_to_is_a_source():
 )
 def test_the_words_between_a_describing_verb_and_an_are_its_subject(text: str, speaker: str):
     assert only(rules(text)).speaker.text == speaker
+
+
+def test_a_short_quoted_name_right_after_the_verb_is_its_subject():
+    quote = only(rules('وقالت "الصباح" إن الحكومة ستستقيل.'))
+    assert quote.speaker.text == '"الصباح"' and quote.content.text == "الحكومة ستستقيل"
