@@ -159,6 +159,8 @@ def _ends_speaker(tok: Token, speaker: list[Token]) -> bool:
         return True
     if not speaker and tok.norm.startswith(("لل", "بال", "ل ")):
         return True  # `تصريح للصحافيين`: an addressee, not the speaker
+    if not speaker and tok.norm[:1] == "ل" and _heads_a_description(tok.norm[1:], tok.text[1:]):
+        return True  # `NAME قال لفريق الأمن القومي`, `لزعيم ...`: whom he told
     if not speaker and tok.norm in _NOT_A_SOURCE:
         return True  # `في إجابة حول سؤال`: what it was about, not who spoke
     if not speaker or not _has_name(speaker):
@@ -173,6 +175,11 @@ def _ends_speaker(tok: Token, speaker: list[Token]) -> bool:
     return norm.startswith(("لل", "بال")) or (
         norm.startswith("ل") and (norm[1:] in _NOT_NAMES or norm[1:] in word_list("titles.txt"))
     )
+
+
+def _heads_a_description(norm: str, written: str) -> bool:
+    """A title, a body's head or a common noun (`زعيم`, `فريق`), not a name."""
+    return norm in word_list("titles.txt") or norm in _NOT_NAMES or is_common_noun(written)
 
 
 def _has_name(speaker: list[Token]) -> bool:

@@ -472,3 +472,8 @@ def test_the_words_between_a_describing_verb_and_an_are_its_subject(text: str, s
 def test_a_short_quoted_name_right_after_the_verb_is_its_subject():
     quote = only(rules('وقالت "الصباح" إن الحكومة ستستقيل.'))
     assert quote.speaker.text == '"الصباح"' and quote.content.text == "الحكومة ستستقيل"
+
+
+def test_whom_a_fronted_subject_told_is_not_the_speaker():
+    doc = rules("وقال مسؤول إن الرئيس سامي الورد قال لفريق الأمن القومي إنه مستعد للانسحاب.")
+    assert [q.speaker.text for q in doc.quotes] == ["مسؤول", "الرئيس سامي الورد"]
