@@ -477,3 +477,8 @@ def test_a_short_quoted_name_right_after_the_verb_is_its_subject():
 def test_whom_a_fronted_subject_told_is_not_the_speaker():
     doc = rules("وقال مسؤول إن الرئيس سامي الورد قال لفريق الأمن القومي إنه مستعد للانسحاب.")
     assert [q.speaker.text for q in doc.quotes] == ["مسؤول", "الرئيس سامي الورد"]
+
+
+def test_a_translation_after_according_to_is_no_source():
+    doc = rules("ومن جهته، قال الوزير الضيف بحسب الترجمة العربية لكلامه إن البلدين صديقان.")
+    assert [q.speaker.text if q.speaker else None for q in doc.quotes] == ["الوزير الضيف"]
