@@ -461,15 +461,15 @@ def _names_beside(text: str, surnames: set[str], before: int) -> Iterator[tuple[
     """Each place before ``before`` where one of the names is written, with the
     bare words of its title and apposition: its sentence up to the name and the
     phrase after it to the next punctuation."""
-    for match in re.finditer(r"\w+", text[:before]):
-        if fold(match.group()) not in surnames:
+    for at, end, norm in _folded_words(text):
+        if at >= before:
+            break
+        if norm not in surnames:
             continue
-        start = max(text.rfind(ch, 0, match.start()) for ch in ".:\n") + 1
-        after = re.match(r"[^.:\n]{0,80}?[،,]([^.،,:\n]{0,80})", text[match.end() : before])
-        beside = text[max(start, match.start() - 80) : match.start()] + (
-            after.group(1) if after else ""
-        )
-        yield match.start(), {_undefined(w) for w in re.findall(r"\w+", beside)}
+        start = max(text.rfind(ch, 0, at) for ch in ".:\n") + 1
+        after = re.match(r"[^.:\n]{0,80}?[،,]([^.،,:\n]{0,80})", text[end:before])
+        beside = text[max(start, at - 80) : at] + (after.group(1) if after else "")
+        yield at, {_undefined(w) for w in re.findall(r"\w+", beside)}
 
 
 def _undefined(word: str) -> str:
@@ -1191,9 +1191,15 @@ def _name_after(text: str, end: int) -> str:
 
 
 @lru_cache(maxsize=4)
+def _folded_words(text: str) -> tuple[tuple[int, int, str], ...]:
+    """The article's words with their offsets, folded once per article."""
+    return tuple((m.start(), m.end(), fold(m.group())) for m in re.finditer(r"\w+", text))
+
+
+@lru_cache(maxsize=4)
 def _known_words(text: str) -> frozenset[str]:
     """The article's words, folded: `فرنسا` written alone tells that `وفرنسا` is `و` + a name."""
-    return frozenset(fold(w) for w in re.findall(r"\w+", text))
+    return frozenset(norm for _, _, norm in _folded_words(text))
 
 
 def _apposition_closed(text: str, end: int) -> bool:

@@ -276,9 +276,7 @@ def _quoted_subject(doc: _Doc, j: int, pair: MarkPair, speaker: list[Token]) -> 
     quotation that ends it (`وقال "لا".`): the index after the closing mark, else 0."""
     if not _short_name(doc, pair):
         return 0
-    close = j + 1
-    while close < len(doc.toks) and doc.toks[close].start < pair.close:
-        close += 1
+    close = _closing_index(doc, j, pair)
     after = doc.toks[close + 1] if close + 1 < len(doc.toks) else None
     goes_on = after is not None and (
         _is_complementiser(after) or after.norm in _TAIL_PREPOSITIONS | {"على", "عبر"}
@@ -287,6 +285,14 @@ def _quoted_subject(doc: _Doc, j: int, pair: MarkPair, speaker: list[Token]) -> 
         return 0
     speaker.extend(doc.toks[j : close + 1])  # the name with its marks
     return close + 1
+
+
+def _closing_index(doc: _Doc, j: int, pair: MarkPair) -> int:
+    """The index of the closing mark of the pair opened at token ``j``."""
+    close = j + 1
+    while close < len(doc.toks) and doc.toks[close].start < pair.close:
+        close += 1
+    return close
 
 
 def _short_name(doc: _Doc, pair: MarkPair) -> bool:
@@ -306,9 +312,7 @@ def _quoted_name(doc: _Doc, j: int, speaker: list[Token]) -> int:
         return _quoted_subject(doc, j, pair, speaker)
     head = speaker[-1].norm
     head = head[1:] if head[:1] == "ل" and head[1:] in _NAMED_IN_MARKS else head  # `لموقع`
-    close = j + 1
-    while close < len(doc.toks) and doc.toks[close].start < pair.close:
-        close += 1  # the closing mark
+    close = _closing_index(doc, j, pair)
     words = len(doc.text[pair.content_start : pair.content_end].split())
     goes_on = close + 1 < len(doc.toks) and (
         _is_complementiser(doc.toks[close + 1])
@@ -849,9 +853,7 @@ def _source_speaker(doc: _Doc, j: int, sent_end: int) -> tuple[list[Token], int]
     pair = doc.pair_at(toks[j]) if j < len(toks) else None
     if pair is not None and pair.closed and _short_name(doc, pair):
         # `بحسب ما نقلت "ديلي ميل" البريطانية`: a quoted outlet is the source
-        close = j + 1
-        while close < len(toks) and toks[close].start < pair.close:
-            close += 1
+        close = _closing_index(doc, j, pair)
         speaker, j = toks[j : close + 1], close + 1
     if j < len(toks) and toks[j].norm[:1] == "ل" and len(toks[j].norm) > 3:
         speaker.append(toks[j])  # `وفقا لصحيفة ...`, `وفقا للرقابة`: the source, not an addressee
