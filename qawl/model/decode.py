@@ -78,12 +78,13 @@ def crf_decode(crf: CRF, emissions: torch.Tensor) -> tuple[list[int], list[float
     special tokens did in training."""
     if emissions.size(0) == 0:
         return [], []
-    edge = torch.full((1, emissions.size(1)), -1e4)
+    device = crf.transitions.device  # the model's (emissions come back on the CPU)
+    edge = torch.full((1, emissions.size(1)), -1e4, device=device)
     edge[0, 0] = 0.0
-    padded = torch.cat([edge, emissions.float(), edge]).unsqueeze(0)
-    mask = torch.ones(padded.shape[:2], dtype=torch.bool)
+    padded = torch.cat([edge, emissions.float().to(device), edge]).unsqueeze(0)
+    mask = torch.ones(padded.shape[:2], dtype=torch.bool, device=device)
     path = crf.viterbi(padded, mask)[0][1:-1]
-    probs = crf.marginals(padded, mask)[0, 1:-1]
+    probs = crf.marginals(padded, mask)[0, 1:-1].cpu()
     scores = [float(probs[i, tag]) for i, tag in enumerate(path)]
     return path, scores
 

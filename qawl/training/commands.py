@@ -59,6 +59,35 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     ranker.set_defaults(func=run_train_ranker)
 
+    joint = subparsers.add_parser(
+        "train-joint",
+        help="fine-tune the encoder for tagging and attribution together",
+        description="Go on from a model with a ranker: 'prepare' writes the training tensors "
+        "(on the machine that has the corpora), 'run' trains the encoder and all heads on "
+        "them (on any machine, an accelerator helps) and keeps the epoch with the best "
+        "held-out end-to-end F1.",
+    )
+    steps = joint.add_subparsers(dest="joint_command", required=True)
+    prep = steps.add_parser("prepare", help="write DATA.safetensors and DATA.heldout.jsonl")
+    prep.add_argument("config", help="JSON file of TrainConfig settings (files, folds)")
+    prep.add_argument("--model", required=True, help="model directory with a ranker")
+    prep.add_argument("--out", required=True, help="DATA.safetensors to write")
+    prep.add_argument("--cache", help="safetensors file that keeps the encoder states")
+    prep.set_defaults(func=run_joint_prepare)
+    train_joint = steps.add_parser("run", help="train on DATA; OUT gets the best epoch")
+    train_joint.add_argument("data", help="DATA.safetensors written by prepare")
+    train_joint.add_argument("--model", required=True, help="the model prepare used")
+    train_joint.add_argument("--out", required=True, help="output model directory")
+    train_joint.add_argument("--heldout", help="held-out JSONL (default: prepare's)")
+    train_joint.add_argument("--epochs", type=int, default=6)
+    train_joint.add_argument("--device", help="torch device (default: cuda when there is one)")
+    train_joint.add_argument("--lr", type=float, default=3e-5, help="encoder learning rate")
+    train_joint.add_argument("--head-lr", type=float, default=3e-4)
+    train_joint.add_argument("--rank-weight", type=float, default=1.0)
+    train_joint.add_argument("--seed", type=int, default=0)
+    train_joint.add_argument("--max-minutes", type=float, help="stop after the epoch past this")
+    train_joint.set_defaults(func=run_joint)
+
     data = subparsers.add_parser("data", help="training data")
     verbs = data.add_subparsers(dest="data_command", required=True)
     build = verbs.add_parser(
@@ -93,6 +122,27 @@ def run_train_ranker(args: argparse.Namespace) -> int:
         args.train_files,
     )
     log.info("ranker saved in %s: %s", args.out, json.dumps(figures, ensure_ascii=False))
+    return 0
+
+
+def run_joint_prepare(args: argparse.Namespace) -> int:
+    from qawl.training.joint import prepare
+
+    info = prepare(args.config, args.model, args.out, args.cache)
+    log.info("joint training data in %s: %s", args.out, info)
+    return 0
+
+
+def run_joint(args: argparse.Namespace) -> int:
+    from qawl.training.joint import run
+
+    summary = run(
+        args.data, args.model, args.out, args.heldout, epochs=args.epochs,
+        device=args.device, lr=args.lr, head_lr=args.head_lr, rank_weight=args.rank_weight,
+        seed=args.seed,
+        max_minutes=args.max_minutes,
+    )  # fmt: skip
+    log.info("best epoch in %s: %s", args.out, summary["best"])
     return 0
 
 

@@ -124,9 +124,19 @@ def name_occurrences(doc: Document) -> list[Span]:
     return spans
 
 
-def quote_examples(item: Encoded, mentions: list[Span]) -> list[QuoteExample]:
-    """Scorer examples of an article's gold quotes (those with a right candidate)."""
-    doc, index = item.doc, TokenIndex(item.offsets)
+@dataclass
+class QuoteChoice:
+    """One gold quote's candidates as spans: what the scorer chooses among."""
+
+    anchor: Span
+    cands: list[Span]
+    features: torch.Tensor
+    gold: list[bool]  # the candidate names the gold entity
+    allowed: list[bool]
+
+
+def quote_choices(doc: Document, mentions: list[Span]) -> list[QuoteChoice]:
+    """An article's gold quotes with their candidates (those with a right candidate)."""
     quotes = sorted(doc.quotes, key=lambda q: anchor(q).start)
     named: dict[tuple[int, int], str] = {}
     gold_names = [doc.entity(q.entity).name if doc.entity(q.entity) else None for q in quotes]
@@ -144,15 +154,30 @@ def quote_examples(item: Encoded, mentions: list[Span]) -> list[QuoteExample]:
         if not any(gold):
             continue
         out.append(
-            QuoteExample(
-                torch.stack([span_state(item.states, index, c.span) for c in cands]),
-                span_state(item.states, index, anchor(quote)),
+            QuoteChoice(
+                anchor(quote),
+                [c.span for c in cands],
                 features(doc.text, quotes, position, cands, gold_names[:position]),
-                torch.tensor(gold),
-                torch.tensor(allowed(doc.text, quote, cands, quotes[:position])),
+                gold,
+                allowed(doc.text, quote, cands, quotes[:position]),
             )
         )
     return out
+
+
+def quote_examples(item: Encoded, mentions: list[Span]) -> list[QuoteExample]:
+    """Scorer examples of an article's gold quotes (those with a right candidate)."""
+    index = TokenIndex(item.offsets)
+    return [
+        QuoteExample(
+            torch.stack([span_state(item.states, index, span) for span in choice.cands]),
+            span_state(item.states, index, choice.anchor),
+            choice.features,
+            torch.tensor(choice.gold),
+            torch.tensor(choice.allowed),
+        )
+        for choice in quote_choices(item.doc, mentions)
+    ]
 
 
 # ----------------------------------------------------------------- training
