@@ -73,6 +73,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     prep.add_argument("--model", required=True, help="model directory with a ranker")
     prep.add_argument("--out", required=True, help="DATA.safetensors to write")
     prep.add_argument("--cache", help="safetensors file that keeps the encoder states")
+    prep.add_argument(
+        "--train-files", nargs="+", help="annotated JSONL to learn from instead of CONFIG's"
+    )
     prep.set_defaults(func=run_joint_prepare)
     train_joint = steps.add_parser("run", help="train on DATA; OUT gets the best epoch")
     train_joint.add_argument("data", help="DATA.safetensors written by prepare")
@@ -85,6 +88,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     train_joint.add_argument("--head-lr", type=float, default=3e-4)
     train_joint.add_argument("--rank-weight", type=float, default=1.0)
     train_joint.add_argument("--seed", type=int, default=0)
+    train_joint.add_argument("--stop-after", type=int, help="stop after this many epochs")
     train_joint.add_argument("--max-minutes", type=float, help="stop after the epoch past this")
     train_joint.set_defaults(func=run_joint)
 
@@ -128,7 +132,7 @@ def run_train_ranker(args: argparse.Namespace) -> int:
 def run_joint_prepare(args: argparse.Namespace) -> int:
     from qawl.training.joint import prepare
 
-    info = prepare(args.config, args.model, args.out, args.cache)
+    info = prepare(args.config, args.model, args.out, args.cache, args.train_files)
     log.info("joint training data in %s: %s", args.out, info)
     return 0
 
@@ -140,7 +144,7 @@ def run_joint(args: argparse.Namespace) -> int:
         args.data, args.model, args.out, args.heldout, epochs=args.epochs,
         device=args.device, lr=args.lr, head_lr=args.head_lr, rank_weight=args.rank_weight,
         seed=args.seed,
-        max_minutes=args.max_minutes,
+        max_minutes=args.max_minutes, stop_after=args.stop_after,
     )  # fmt: skip
     log.info("best epoch in %s: %s", args.out, summary["best"])
     return 0

@@ -72,14 +72,23 @@ class _Packer:
         self.lengths.append(len(row))
 
 
-def prepare(config_path: str, model_dir: str, out_file: str, cache: str | None = None) -> dict:
-    """Write DATA (safetensors) and HELD (JSONL of the held-out fold) for ``run``."""
+def prepare(
+    config_path: str,
+    model_dir: str,
+    out_file: str,
+    cache: str | None = None,
+    train_files: list[str] | None = None,
+) -> dict:
+    """Write DATA (safetensors) and HELD (JSONL of the held-out fold) for ``run``
+    (``train_files``, when given, replace the config's)."""
     from qawl.schema import load_documents
     from qawl.training.config import TrainConfig
     from qawl.training.data import articles_from_config, load_gold, split_heldout, to_document
     from qawl.training.ranker import encode, mentions_of, name_occurrences, quote_choices
 
-    cfg = TrainConfig.load(config_path)
+    cfg = TrainConfig.load(None if config_path == "-" else config_path)
+    if train_files:
+        cfg.train_files = list(train_files)
     tokenizer = load_tokenizer(model_dir)
     tensors: dict[str, torch.Tensor] = {}
 
@@ -134,6 +143,7 @@ def prepare(config_path: str, model_dir: str, out_file: str, cache: str | None =
         "heldout_articles": len(held_docs),
         "quotes": len(quote_art),
     }
+    Path(out_file).parent.mkdir(parents=True, exist_ok=True)
     save_file(tensors, out_file, metadata={"qawl_joint": json.dumps(info)})
     heldout_path(out_file).write_text(
         "".join(json.dumps(d.to_json(), ensure_ascii=False) + "\n" for d in held_docs),
@@ -347,11 +357,13 @@ def run(
     train_stride: int = 64,
     seed: int = 0,
     max_minutes: float | None = None,
+    stop_after: int | None = None,
 ) -> dict:
     """Train; OUT gets the epoch with the best held-out end-to-end F1 (fp16).
     The loss of a step is the tagger's (CRF, per window) plus ``rank_weight``
-    times the ranker's (per article); ``max_minutes`` ends the training early,
-    after the epoch that passes it."""
+    times the ranker's (per article). The learning rates follow one cycle over
+    ``epochs``; ``stop_after`` ends the training after that many epochs (the
+    schedule unchanged), ``max_minutes`` after the epoch that passes it."""
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     random.seed(seed)
     torch.manual_seed(seed)
@@ -419,8 +431,10 @@ def run(
         if _better(history[-1], best):
             best = history[-1]
             _save(model, model_dir, out, best)
-        if max_minutes is not None and time.time() - started > 60 * max_minutes:
-            log.info("stopping after epoch %d: %.1f minutes", epoch, max_minutes)
+        if epoch == stop_after or (
+            max_minutes is not None and time.time() - started > 60 * max_minutes
+        ):
+            log.info("stopping after epoch %d (%.1f minutes)", epoch, (time.time() - started) / 60)
             break
     summary = {
         "best": best,
@@ -428,7 +442,41 @@ def run(
         "settings": {"epochs": epochs, "lr": lr, "head_lr": head_lr, "rank_weight": rank_weight},
     }
     (out / "joint_training.json").write_text(json.dumps(summary, indent=2) + "\n")
+    write_card_section(out / "MODEL_CARD.md", summary)
     return summary
+
+
+CARD_HEADING = "## Joint fine-tuning"
+_COLUMNS = ("candidate_accuracy", "e2e_f1", "attribution_acc", "soft_f1", "exact_f1")
+
+
+def write_card_section(card: Path, summary: dict) -> None:
+    """The card's account of this step: settings, and the held-out figures of each epoch."""
+    from qawl.training.ranker import put_card_section
+
+    settings = summary["settings"]
+    command = (
+        f"qawl train-joint run DATA --model MODEL --out OUT --epochs {settings['epochs']} "
+        f"--lr {settings['lr']} --head-lr {settings['head_lr']} "
+        f"--rank-weight {settings['rank_weight']}"
+    )
+    rows = "\n".join(
+        f"| {h['epoch']} | " + " | ".join(f"{h[c]:.4f}" for c in _COLUMNS) + " |"
+        for h in summary["history"]
+    )
+    section = f"""{CARD_HEADING}
+
+The encoder, the tagger's heads, the mention head and the pair scorers were
+then trained together on the tagger's loss plus {settings["rank_weight"]} times the ranker's
+(`{command}`, after `qawl train-joint prepare`), so that the states that
+find quotes also serve attribution. Each epoch was scored on the held-out
+fold (epoch 0: the model it started from); the one kept is epoch {summary["best"]["epoch"]}.
+
+| epoch | {" | ".join(_COLUMNS)} |
+|---|{"---|" * len(_COLUMNS)}
+{rows}
+"""
+    put_card_section(card, CARD_HEADING, section)
 
 
 def _better(new: dict, old: dict) -> bool:

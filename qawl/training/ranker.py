@@ -395,9 +395,15 @@ Command: `qawl train-ranker {config_path} --model MODEL --out OUT --epochs {figu
 |---|---|
 {rows}
 """
+    put_card_section(card, CARD_HEADING, section)
+
+
+def put_card_section(card: Path, heading: str, section: str) -> None:
+    """Put ``section`` (which starts with ``heading``) in the card, replacing
+    the section of that heading if there is one."""
     text = card.read_text(encoding="utf-8") if card.is_file() else ""
-    if CARD_HEADING in text:
-        head, _, rest = text.partition(CARD_HEADING)
+    if heading in text:
+        head, _, rest = text.partition(heading)
         after = rest.find("\n## ")
         text = head + section + (rest[after:] if after >= 0 else "")
     else:

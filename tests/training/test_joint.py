@@ -117,15 +117,52 @@ def test_joint_steps_lower_the_ranking_loss(setup):
 def test_run_keeps_the_best_epoch_as_a_loadable_model(setup):
     root, data, _, _ = setup
     out = root / "joint"
-    summary = run(str(data), str(root / "model"), str(out), epochs=1, device="cpu", tag_batch=4)
+    summary = run(
+        str(data), str(root / "model"), str(out), epochs=3, stop_after=1, device="cpu", tag_batch=4
+    )
     assert [h["epoch"] for h in summary["history"]] == [0, 1]
     assert summary["best"] in summary["history"]
     saved = json.loads((out / "joint_training.json").read_text(encoding="utf-8"))
     assert saved["best"] == summary["best"]
     config = json.loads((out / "config.json").read_text(encoding="utf-8"))
     assert config["ranker"]["training"]["joint"] == summary["best"]
+    card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "## Joint fine-tuning" in card and "## Speaker ranker" in card
     extractor = QuoteExtractor.from_pretrained(out)
     text = "وقال المتحدث باسم الحكومة إن الوضع صعب جدا. وأضاف أن الحل السياسي يجب أن يستمر."
     doc = extractor(text)
     for quote in doc.quotes:
         assert text[quote.content.start : quote.content.end] == quote.content.text
+
+
+def test_cli_verbs_prepare_and_run(setup, tmp_path):
+    import argparse
+
+    from qawl.training.commands import register
+
+    root, _, info, _ = setup
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers(dest="command"))
+    data = tmp_path / "data.safetensors"
+    args = parser.parse_args(
+        ["train-joint", "prepare", "-", "--model", str(root / "model"), "--out", str(data),
+         "--train-files", str(root / "gold.jsonl")]
+    )  # fmt: skip
+    assert args.func(args) == 0
+    figures = json.loads(_metadata(data)["qawl_joint"])
+    assert figures["ranker_articles"] + figures["heldout_articles"] == 16
+    out = tmp_path / "out"
+    args = parser.parse_args(
+        ["train-joint", "run", str(data), "--model", str(root / "model"), "--out", str(out),
+         "--epochs", "2", "--stop-after", "1", "--device", "cpu"]
+    )  # fmt: skip
+    assert args.func(args) == 0
+    history = json.loads((out / "joint_training.json").read_text(encoding="utf-8"))["history"]
+    assert [h["epoch"] for h in history] == [0, 1]
+
+
+def _metadata(path) -> dict:
+    from safetensors import safe_open
+
+    with safe_open(str(path), framework="pt") as handle:
+        return handle.metadata()
