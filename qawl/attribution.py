@@ -290,6 +290,7 @@ def _match(entities: list[_Entity], mention: str) -> _Entity | None:
     named, person_keys = bool(person), mention_key(person) if person else frozenset()
     lone_word = len(mention.split()) == 1 and _is_proper(mention)
     spokesman = _speaks_for(mention) and not named
+    apposed_name = _title_after_name(mention, person)
     for entity in reversed(entities):
         if (spokesman or body) and spokesman != entity.speaks_for and not entity.has_person_name:
             continue  # an unnamed spokesman is not the body he speaks for (guidelines, 8)
@@ -301,6 +302,8 @@ def _match(entities: list[_Entity], mention: str) -> _Entity | None:
             continue  # `ليبيا` is not `سفير ليبيا ... كمال الهادي`; `الهادي` is
         if named and not entity.has_person_name and not entity.keys() & person_keys:
             continue  # nor is `NAME، مدير المجموعة الحقوقية` the group quoted before him
+        if apposed_name and entity.has_person_name and entity.name_keys <= key - person_keys:
+            continue  # `روب وينرايت رئيس "يوروبول"` is not the `يوروبول` of his title
         keys = entity.keys()
         if generic:
             if key in entity.key_sets:
@@ -309,6 +312,15 @@ def _match(entities: list[_Entity], mention: str) -> _Entity | None:
         if keys and (key <= keys or any(k and k <= key for k in entity.key_sets)):
             return entity
     return None
+
+
+def _title_after_name(mention: str, person: str) -> bool:
+    """Whether the mention opens with a full name and goes on with his title
+    (`روب وينرايت، رئيس "يوروبول"`)."""
+    if len(person.split()) < 2 or not mention.startswith(person):
+        return False
+    rest = mention[len(person) :].lstrip(" ،,").split()
+    return bool(rest) and fold(rest[0]) in word_list("titles.txt")
 
 
 def _speaks_for(mention: str) -> bool:

@@ -730,6 +730,30 @@ def test_a_person_whose_title_names_a_group_does_not_join_the_group():
     assert [e.name for e in entities] == ["المجموعة الحقوقية", "سامي الورد"]
 
 
+def test_a_person_whose_title_names_a_one_word_body_does_not_join_it():
+    # a lone proper word reads as a name, so the body is kept apart by the title after his name
+    text = (
+        "وقالت نوفاكس إن الشبكة تفككت. "
+        'وقال سامي الورد رئيس "نوفاكس"، الوكالة الإقليمية، إن العملية نجحت. '
+        "وأكدت نوفاكس أن التحقيق مستمر."
+    )
+    second, third = text.index("وقال "), text.index("وأكدت")
+    quotes = [
+        _quote(text, "وقالت", "نوفاكس", "الشبكة تفككت"),
+        _quote(
+            text,
+            "وقال",
+            'سامي الورد رئيس "نوفاكس"، الوكالة الإقليمية',
+            "العملية نجحت",
+            after=second,
+        ),
+        _quote(text, "وأكدت", "نوفاكس", "التحقيق مستمر", after=third),
+    ]
+    quotes, entities = _grouped(text, quotes)
+    assert [e.name for e in entities] == ["نوفاكس", "سامي الورد"]
+    assert [q.entity for q in quotes] == ["E1", "E2", "E1"]
+
+
 def test_a_second_party_after_a_body_is_not_its_name():
     doc = rules(
         "وقالت الولايات المتحدة إن الضربة ناجحة. وكانت الولايات المتحدة وفرنسا وبريطانيا "
