@@ -303,7 +303,7 @@ def _match(entities: list[_Entity], mention: str) -> _Entity | None:
         if named and not entity.has_person_name and not entity.keys() & person_keys:
             continue  # nor is `NAME، مدير المجموعة الحقوقية` the group quoted before him
         if apposed_name and entity.has_person_name and entity.name_keys <= key - person_keys:
-            continue  # `روب وينرايت رئيس "يوروبول"` is not the `يوروبول` of his title
+            continue  # `سامي الورد رئيس "نوفاكس"` is not the `نوفاكس` of his title
         keys = entity.keys()
         if generic:
             if key in entity.key_sets:
@@ -316,7 +316,7 @@ def _match(entities: list[_Entity], mention: str) -> _Entity | None:
 
 def _title_after_name(mention: str, person: str) -> bool:
     """Whether the mention opens with a full name and goes on with his title
-    (`روب وينرايت، رئيس "يوروبول"`)."""
+    (`سامي الورد، رئيس "نوفاكس"`)."""
     if len(person.split()) < 2 or not mention.startswith(person):
         return False
     rest = mention[len(person) :].lstrip(" ،,").split()
