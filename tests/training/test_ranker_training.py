@@ -10,21 +10,14 @@ import torch
 from qawl.extractor import QuoteExtractor
 from qawl.model.tagger import QuoteTagger, load_tokenizer
 from qawl.training.ranker import train_ranker
-from tests.training.tiny import make_base, make_documents
+from tests.training.tiny import make_documents, make_tagger_and_gold
 
 
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory):
     root = tmp_path_factory.mktemp("ranker")
     docs = make_documents(20, seed=11)
-    base = make_base(root / "base", [d.text for d in docs])
-    torch.manual_seed(0)
-    tagger = QuoteTagger.from_base(base, max_length=32, stride=8)
-    tagger.save_pretrained(root / "tagger", tokenizer=load_tokenizer(base))
-    gold = root / "gold.jsonl"
-    gold.write_text(
-        "".join(json.dumps(d.to_json(), ensure_ascii=False) + "\n" for d in docs), encoding="utf-8"
-    )
+    _, gold = make_tagger_and_gold(root, docs)
     config = root / "config.json"
     config.write_text(
         json.dumps({"train_files": [str(gold)], "heldout_folds": 4, "heldout_fold": 0}),

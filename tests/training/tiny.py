@@ -149,3 +149,23 @@ def make_base(directory: Path, texts: list[str]) -> Path:
     BertModel(config, add_pooling_layer=False).save_pretrained(str(directory))
     tokenizer.save_pretrained(str(directory))
     return directory
+
+
+def make_tagger_and_gold(root: Path, docs: list[Document]) -> tuple[Path, Path]:
+    """A tiny random tagger (``root/tagger``) over a base made for ``docs``, and
+    the documents as a gold JSONL file (``root/gold.jsonl``)."""
+    import json
+
+    import torch
+
+    from qawl.model.tagger import QuoteTagger, load_tokenizer
+
+    base = make_base(root / "base", [d.text for d in docs])
+    torch.manual_seed(0)
+    tagger = QuoteTagger.from_base(base, max_length=32, stride=8)
+    tagger.save_pretrained(root / "tagger", tokenizer=load_tokenizer(base))
+    gold = root / "gold.jsonl"
+    gold.write_text(
+        "".join(json.dumps(d.to_json(), ensure_ascii=False) + "\n" for d in docs), encoding="utf-8"
+    )
+    return root / "tagger", gold
