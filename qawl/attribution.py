@@ -869,7 +869,7 @@ def _person_name(mention: str) -> str:
     """The proper name a person mention carries: an apposed name (`المتحدث
     باسم الولاية، عطا الله خوجياني`), else the last run of proper words after
     its titles; empty when it has none or names a body."""
-    if _is_org(mention) or _is_count(mention):
+    if _is_org(mention) or _is_count(mention) or _names_whom_he_speaks_for(mention):
         return ""
     mention = _before_relative(mention)  # `التحالف الذي تقوده ...` names no one after الذي
     # `مبعوثة الجوهرة "اف ام" إلى تطاوين NAME`: a quoted name is a body's or a
@@ -894,6 +894,25 @@ def _person_name(mention: str) -> str:
 
 
 _QUOTED = re.compile(r'"([^"]*)"|«([^»]*)»|“([^”]*)”')
+
+
+def _names_whom_he_speaks_for(mention: str) -> bool:
+    """`ناطقة باسم NAME` (one word: the body) or `متحدث باسم رئيس ...، NAME`
+    (a title: its holder's name): the names after `باسم` are not the spokesman's."""
+    words = [w.strip('"«»“”،,.:()') for w in mention.split()]
+    folded = [fold(w) for w in words]
+    if "باسم" not in folded:
+        return False
+    after = [w for w in words[folded.index("باسم") + 1 :] if w]
+    return len(after) == 1 or (bool(after) and fold(after[0]) in _HOLDERS)
+
+
+# Titles of one person (`باسم رئيس الوزراء`), not of a body (`باسم الخارجية`).
+_HOLDERS = frozenset(
+    fold(w)
+    for w in ("رئيس", "الرئيس", "وزير", "الوزير", "الملك", "ملك", "الأمير", "أمير", "زعيم",
+              "الزعيم", "قائد", "القائد", "مدير", "المدير", "الأمين", "أمين")
+)  # fmt: skip
 
 
 def _marks_off(match: re.Match[str]) -> str:

@@ -710,6 +710,9 @@ def test_a_name_after_a_comma_must_close_its_apposition():
         pytest.param("وزير المالية علي بن سالم", "علي بن سالم", id="ali"),
         pytest.param("المدرب الهولندي بيتر فان ديك", "بيتر فان ديك", id="van"),
         pytest.param("زعيم الحزب سامر الورد", "سامر الورد", id="leader"),
+        pytest.param("ناطقة باسم نوفاكس", "", id="spokeswoman-of-a-one-word-body"),
+        pytest.param("متحدث باسم رئيس الجمهورية، سامر الورد", "", id="spokesman-of-a-president"),
+        pytest.param("المتحدثة باسم الوزارة سامية العابد", "سامية العابد", id="spokeswoman-named"),
     ],
 )
 def test_the_persons_name_a_mention_carries(mention: str, name: str):
