@@ -550,6 +550,8 @@ def _cue_complement(doc: _Doc, i: int, cue: Cue) -> Quote | None:
                 return None  # `دون أن تستبعد`, `قبل أن يقوم`: a time or manner clause
             if j == i + 1 and _impersonal(cue_tok, cue):
                 return None  # `ويتوقع أن`: "it is expected", no one speaks
+            if cue.lemma in _DESCRIBE and tok.norm.startswith("ب"):
+                speaker = _before_object(speaker)  # `وصف الرئيس NAME الاجتماع بأنه`
             return _complement(doc, j + 1, cue_tok, speaker, sent_end)
         if in_speaker and not speaker and (tok.norm in _TIME_WORDS or tok.text in "،,"):
             continue  # `قال اليوم الثلاثاء الناشط ...`: the subject comes after the time

@@ -469,6 +469,11 @@ def test_the_words_between_a_describing_verb_and_an_are_its_subject(text: str, s
     assert only(rules(text)).speaker.text == speaker
 
 
+def test_what_a_describing_verb_calls_something_is_not_its_subject():
+    quote = only(rules('ووصف الرئيس سامر نصار اللقاء المقبل مع الوفد بأنه "خطوة مهمة جدا".'))
+    assert quote.speaker.text == "الرئيس سامر نصار"
+
+
 def test_a_short_quoted_name_right_after_the_verb_is_its_subject():
     quote = only(rules('وقالت "الصباح" إن الحكومة ستستقيل.'))
     assert quote.speaker.text == '"الصباح"' and quote.content.text == "الحكومة ستستقيل"
