@@ -261,7 +261,8 @@ def _match(entities: list[_Entity], mention: str) -> _Entity | None:
     (equal sets only for generic mentions such as `مصدر` or `مسؤولون`)."""
     key = mention_key(mention)
     if _is_anaphor(mention) and not key and entities:
-        return entities[-1]  # `المسؤول ذاته`: the source just named
+        # `المسؤول` after `مسؤول أمريكي`: the last source so described, else the one just named
+        return _last_described(entities, mention) or entities[-1]
     if not key:  # titles only (`المسؤول`, `الوزير`): the same words name the same source
         words = name_tokens(mention)
         return next(
@@ -321,6 +322,16 @@ def _title_after_name(mention: str, person: str) -> bool:
         return False
     rest = mention[len(person) :].lstrip(" ،,").split()
     return bool(rest) and fold(rest[0]) in word_list("titles.txt")
+
+
+def _last_described(entities: list[_Entity], mention: str) -> _Entity | None:
+    """The most recent entity with a mention that has the generic noun of ``mention``."""
+    nouns = {fold(w).removeprefix("ال") for w in mention.split()} & _GENERIC
+    for entity in reversed(entities):
+        for m in entity.mentions:
+            if nouns & {fold(w).removeprefix("ال") for w in m.text.split()}:
+                return entity
+    return None
 
 
 def _speaks_for(mention: str) -> bool:

@@ -757,6 +757,22 @@ def test_a_person_whose_title_names_a_one_word_body_does_not_join_it():
     assert [q.entity for q in quotes] == ["E1", "E2", "E1"]
 
 
+def test_a_lone_generic_takes_up_the_last_source_it_describes():
+    text = (
+        "وقال مسؤول أمريكي إن المحادثات بدأت. "
+        "وقال الرئيس سامر نصار إن الاتفاق قريب. "
+        "وقال المسؤول إن الجولة المقبلة حاسمة."
+    )
+    second, third = text.index("وقال الرئيس"), text.index("وقال المسؤول")
+    quotes = [
+        _quote(text, "وقال", "مسؤول أمريكي", "المحادثات بدأت"),
+        _quote(text, "وقال", "الرئيس سامر نصار", "الاتفاق قريب", after=second),
+        _quote(text, "وقال", "المسؤول", "الجولة المقبلة حاسمة", after=third),
+    ]
+    quotes, _ = _grouped(text, quotes)
+    assert [q.entity for q in quotes] == ["E1", "E2", "E1"]
+
+
 def test_a_second_party_after_a_body_is_not_its_name():
     doc = rules(
         "وقالت الولايات المتحدة إن الضربة ناجحة. وكانت الولايات المتحدة وفرنسا وبريطانيا "
