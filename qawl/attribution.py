@@ -1187,6 +1187,7 @@ def _is_proper(word: str) -> bool:
         and norm not in word_list("titles.txt")
         and (norm not in _NEVER_IN_NAMES or is_the_name_ali(word))
         and norm not in word_list("complementisers.txt")
+        and norm not in word_list("common.txt")  # `تماما`, `نشرت`: frequent, never a name
         and norm not in _ORG_HEADS
         and norm not in _ANAPHORS
         and not (

@@ -474,6 +474,14 @@ def test_what_a_describing_verb_calls_something_is_not_its_subject():
     assert quote.speaker.text == "الرئيس سامر نصار"
 
 
+def test_an_adverb_after_a_sentence_subject_is_no_part_of_its_name():
+    doc = rules(
+        "قال الوزير سامي العلوي إن الوضع صعب. "
+        "وتعتمد تونس تماما على الأمطار في الري، وتقول إن الموسم صعب."
+    )
+    assert [doc.entity(q.entity).name for q in doc.quotes] == ["سامي العلوي", "تونس"]
+
+
 def test_a_short_quoted_name_right_after_the_verb_is_its_subject():
     quote = only(rules('وقالت "الصباح" إن الحكومة ستستقيل.'))
     assert quote.speaker.text == '"الصباح"' and quote.content.text == "الحكومة ستستقيل"
