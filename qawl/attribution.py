@@ -912,8 +912,8 @@ def _names_whom_he_speaks_for(mention: str) -> bool:
     (a title: its holder's name): the names after `باسم` are not the spokesman's."""
     words = [w.strip('"«»“”،,.:()') for w in mention.split()]
     folded = [fold(w) for w in words]
-    if "باسم" not in folded:
-        return False
+    if "باسم" not in folded or not folded[0].removeprefix("ال").startswith(("متحدث", "ناطق")):
+        return False  # `NAME، المتحدث باسم ...`: the name opens the mention
     after = [w for w in words[folded.index("باسم") + 1 :] if w]
     return len(after) == 1 or (bool(after) and fold(after[0]) in _HOLDERS)
 

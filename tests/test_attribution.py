@@ -713,6 +713,7 @@ def test_a_name_after_a_comma_must_close_its_apposition():
         pytest.param("ناطقة باسم نوفاكس", "", id="spokeswoman-of-a-one-word-body"),
         pytest.param("متحدث باسم رئيس الجمهورية، سامر الورد", "", id="spokesman-of-a-president"),
         pytest.param("المتحدثة باسم الوزارة سامية العابد", "سامية العابد", id="spokeswoman-named"),
+        pytest.param("سامر الورد، المتحدث باسم نوفاكس", "سامر الورد", id="named-then-spokesman"),
     ],
 )
 def test_the_persons_name_a_mention_carries(mention: str, name: str):
