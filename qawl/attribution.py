@@ -818,7 +818,8 @@ def _entity_name(mentions: list[Span], text: str = "") -> str:
         best = max(names, key=lambda n: (len(n.split()), len(n)))
         return _with_first_name(text, best) if text and len(best.split()) == 1 else best
     best = max(mentions, key=lambda m: (len(mention_key(m.text)), len(m.text)))
-    phrase = _without_preposition(best.text)
+    # `التحالف الدولي الذي تقوده ...`: the name stops before its relative clause
+    phrase = _before_relative(_without_preposition(best.text)) or best.text
     if _is_org(phrase):  # `"المعهد الوطني"، الهيئة المكلفة ...`: the name before the apposition
         phrase = _unquoted(re.split(r"[،,]", phrase)[0]) or phrase
     if text and fold(phrase) in _THE_LATTER:

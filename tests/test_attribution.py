@@ -296,6 +296,11 @@ def test_a_description_does_not_name_the_club_or_country_it_belongs_to():
     assert _named("وقال مهاجم ليفربول إن الفريق جاهز", "مهاجم ليفربول") == "مهاجم ليفربول"
 
 
+def test_a_body_is_named_without_its_relative_clause():
+    text = "وقال التحالف الإقليمي الذي تقوده الدول الثلاث إن الهدنة صامدة."
+    assert _named(text, "التحالف الإقليمي الذي تقوده الدول الثلاث") == "التحالف الإقليمي"
+
+
 def test_a_name_after_a_long_genitive_keeps_its_last_two_words():
     assert _named("قال رئيس حركة فتح محمود عباس إن", "رئيس حركة فتح محمود عباس") == "محمود عباس"
 
