@@ -693,6 +693,8 @@ def _opening_subject(text: str, start: int, end: int) -> Span | None:
         if is_common_noun(verb) or verb in _PREPOSITIONS or verb.startswith("لكن"):
             return None  # `وفي`, `والحكومة`, `ولكنه`: the sentence does not open with a verb
     subject = words if fronted else words[1:]
+    if not fronted and subject and _is_org(text[subject[0][0] : subject[0][1]]):
+        return _body_run(text, words[0][1], subject)  # `وترفض وزارة الخارجية ...، مشددة`
     run: list[tuple[int, int, str]] = []
     named = False
     for word in subject:
@@ -716,6 +718,20 @@ def _opening_subject(text: str, start: int, end: int) -> Span | None:
     if fronted:  # its verb, unknown to the lexicon, may follow: a name of two words at most
         name = " ".join(name.split()[:2])
     return Span.of(text, run[0][0], run[0][0] + phrase.index(name) + len(name))
+
+
+def _body_run(text: str, after: int, words: list[tuple[int, int, str]]) -> Span | None:
+    """A body's name right after ``after`` (its verb): the head and the
+    definite or proper words that follow it, up to punctuation."""
+    if text[after : words[0][0]].strip():
+        return None
+    end = words[0][1]
+    for start, stop, norm in words[1:]:
+        written = text[start:stop]
+        if text[end:start].strip() or not (norm.startswith("ال") or _is_proper(written)):
+            break
+        end = stop
+    return Span.of(text, words[0][0], end)
 
 
 def _new_entity(mention: str) -> _Entity:

@@ -482,6 +482,14 @@ def test_an_adverb_after_a_sentence_subject_is_no_part_of_its_name():
     assert [doc.entity(q.entity).name for q in doc.quotes] == ["سامي العلوي", "تونس"]
 
 
+def test_a_participle_speaks_for_the_body_its_sentence_opens_with():
+    doc = rules(
+        "قال الوزير سامي العلوي إن الوضع صعب. "
+        "وترفض وزارة المالية هذه الأرقام، مشددة على أن العجز تراجع."
+    )
+    assert [doc.entity(q.entity).name for q in doc.quotes] == ["سامي العلوي", "وزارة المالية"]
+
+
 def test_a_short_quoted_name_right_after_the_verb_is_its_subject():
     quote = only(rules('وقالت "الصباح" إن الحكومة ستستقيل.'))
     assert quote.speaker.text == '"الصباح"' and quote.content.text == "الحكومة ستستقيل"
