@@ -326,10 +326,10 @@ def _title_after_name(mention: str, person: str) -> bool:
 
 def _last_described(entities: list[_Entity], mention: str) -> _Entity | None:
     """The most recent entity with a mention that has the generic noun of ``mention``."""
-    nouns = {fold(w).removeprefix("ال") for w in mention.split()} & _GENERIC
+    nouns = {_undefined(w) for w in mention.split()} & _GENERIC
     for entity in reversed(entities):
         for m in entity.mentions:
-            if nouns & {fold(w).removeprefix("ال") for w in m.text.split()}:
+            if nouns & {_undefined(w) for w in m.text.split()}:
                 return entity
     return None
 

@@ -143,8 +143,7 @@ def run_joint(args: argparse.Namespace) -> int:
     summary = run(
         args.data, args.model, args.out, args.heldout, epochs=args.epochs,
         device=args.device, lr=args.lr, head_lr=args.head_lr, rank_weight=args.rank_weight,
-        seed=args.seed,
-        max_minutes=args.max_minutes, stop_after=args.stop_after,
+        seed=args.seed, max_minutes=args.max_minutes, stop_after=args.stop_after,
     )  # fmt: skip
     log.info("best epoch in %s: %s", args.out, summary["best"])
     return 0

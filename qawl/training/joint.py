@@ -499,7 +499,7 @@ def _heldout(
         _, h, n = model.rank_loss(art, states)
         hits, total = hits + h, total + n
     gold = load_documents(held_path)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp:  # the fp16 files that would ship, as shipped
         _save(model, model_dir, Path(tmp), {})
         extractor = QuoteExtractor.from_pretrained(tmp, device=device)
         pred = list(extractor.pipe([(d.id, d.text) for d in gold]))
