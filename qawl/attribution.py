@@ -832,7 +832,9 @@ def _entity_name(mentions: list[Span], text: str = "") -> str:
     names = [n for n in (_person_name(m.text) for m in mentions) if n]
     if names:
         best = max(names, key=lambda n: (len(n.split()), len(n)))
-        return _with_first_name(text, best) if text and len(best.split()) == 1 else best
+        if text and len(best.split()) == 1:
+            return _with_first_name(text, _without_attached_preposition(text, best))
+        return best
     best = max(mentions, key=lambda m: (len(mention_key(m.text)), len(m.text)))
     # `التحالف الدولي الذي تقوده ...`: the name stops before its relative clause
     phrase = _before_relative(_without_preposition(best.text)) or best.text
@@ -873,6 +875,13 @@ def _last_name_before(text: str, start: int) -> str:
             return " ".join(run[-4:])
         run = []
     return " ".join(run[-4:]) if len(run) >= 2 else ""
+
+
+def _without_attached_preposition(text: str, word: str) -> str:
+    """`لبولت` -> `بولت` where the article also writes the name alone."""
+    if word[:1] in _PREFIX_PREPOSITIONS and fold(word[1:]) in _known_words(text):
+        return word[1:]
+    return word
 
 
 def _with_first_name(text: str, surname: str) -> str:
@@ -1289,15 +1298,22 @@ def _fuller_mention(text: str, mention: Span) -> str | None:
     phrase = mention.text
     while len(phrase.split()) > 1 and fold(phrase.split()[-1]) in _PREPOSITIONS:
         phrase = phrase.rsplit(maxsplit=1)[0]  # `العهد السعودي في`: the phrase before `في`
-    if phrase.startswith("ال") and len(phrase.split()) == 1:
-        # `المنظمة` -> the last `منظمة ...` before it
-        head = phrase[2:]
-        pattern = r"(?<!\w)(?:و)?(" + re.escape(head) + r")\b"  # `واتحاد الكرة` too
+    one_word = phrase.startswith("ال") and len(phrase.split()) == 1
+    if one_word or _body_description(phrase):
+        # `المنظمة` -> the last `منظمة ...` before it (or the first after it);
+        # `المنظمة الدولية`, `وكالة التصنيف` -> the last before it
+        head = phrase.split()[0].removeprefix("ال")
+        # `واتحاد الكرة`, `لشركة ...` too
+        pattern = r"(?<!\w)(?:و|ول|ل|ب|وب)?(" + re.escape(head) + r")\b"
         before = list(re.finditer(pattern, text[: mention.start]))
-        after = list(re.finditer(pattern, text[mention.end :]))
+        after = list(re.finditer(pattern, text[mention.end :])) if one_word else []
         for match, offset in [(m, 0) for m in reversed(before)] + [(m, mention.end) for m in after]:
             start = match.start(1) + offset
             name = _hashtag_at(original, start) or _noun_phrase(text, start)
+            if not one_word:
+                name = _same_kind_run(name)
+                if len(name.split()) < 2:
+                    continue
             if name and name != head and (offset == 0 or len(name.split()) >= 2):
                 # a person's title (`وزير الاقتصاد الفرنسي، NAME`): the name it gives
                 return _titled_name(text, start, name) or name
@@ -1309,6 +1325,34 @@ def _fuller_mention(text: str, mention: Span) -> str | None:
         if name:
             return name
     return _named_like(text, phrase) or None
+
+
+def _body_description(phrase: str) -> bool:
+    """A body named by its kind alone: a body's head and definite words, no
+    proper word (`الشركة القطرية`, `المنظمة الدولية`, `وكالة التصنيف`)."""
+    words = [w.strip('"«»“”') for w in phrase.split()]
+    return (
+        2 <= len(words) <= 3
+        and fold(words[0]) in _ORG_HEADS
+        and all(_bare(w).startswith("ال") for w in words[1:])
+        and not any(_is_proper(w) for w in words)
+    )
+
+
+def _same_kind_run(phrase: str) -> str:
+    """A body's head and the words after it while they stay all definite
+    (`منظمة الصحة العالمية`) or all proper (`وكالة ستاندرد آند بورز`): the
+    name, without a clause that follows it (`منظمة الأعراف علاقات ...`)."""
+    head, *rest = phrase.split()
+    kept: list[str] = []
+    for word in rest:
+        definite = _bare(word.strip('"«»“”')).startswith("ال")
+        if kept and definite != _bare(kept[0].strip('"«»“”')).startswith("ال"):
+            break
+        if not definite and not _is_proper(word.strip('"«»“”')):
+            break
+        kept.append(word)
+    return " ".join([head, *kept])
 
 
 def _titled_name(text: str, start: int, title: str) -> str:

@@ -796,3 +796,27 @@ def test_a_statement_described_by_adjectives_is_named_as_written():
     )
     at = text.index("البيان")
     assert entity_name([Span.of(text, at, at + len("البيان"))], text) == "بيان رئاسي مصري"
+
+
+def test_a_body_described_by_its_kind_is_named_from_the_article():
+    text = (
+        "رفعت وكالة نورث ريت تصنيفها للبلاد أمس. وقالت وكالة التصنيف إن الديون تراجعت. "
+        "وأعلنت منظمة الغذاء العالمية برنامجا جديدا. وأوضحت المنظمة الدولية أن الأسعار ارتفعت."
+    )
+    assert _named(text, "وكالة التصنيف") == "وكالة نورث ريت"
+    assert _named(text, "المنظمة الدولية") == "منظمة الغذاء العالمية"
+
+
+def test_a_body_description_does_not_take_a_clause_for_a_name():
+    text = "وتملك منظمة المزارعين علاقات قديمة بالحكومة. وقالت المنظمة الفلاحية إن الموسم جيد."
+    assert _named(text, "المنظمة الفلاحية") == "منظمة المزارعين"
+
+
+def test_a_body_named_after_a_preposition_names_its_short_mention():
+    text = "قال المدير التنفيذي لشركة روزا موتورز إن المبيعات تحسنت. وقالت الشركة إن المصنع جاهز."
+    assert _named(text, "الشركة") == "شركة روزا موتورز"
+
+
+def test_a_name_with_an_attached_preposition_is_named_without_it():
+    text = "وكتب الصحفي عن العداء مراد تلمساني أمس. وقال لتلمساني إنه سيعود. وأضاف تلمساني أنه بخير."
+    assert _named(text, "لتلمساني") == "مراد تلمساني"
