@@ -819,7 +819,6 @@ def test_a_body_named_after_a_preposition_names_its_short_mention():
 
 def test_a_name_with_an_attached_preposition_is_named_without_it():
     text = (
-        "وكتب الصحفي عن العداء مراد تلمساني أمس. وقال لتلمساني إنه سيعود. "
-        "وأضاف تلمساني أنه بخير."
+        "وكتب الصحفي عن العداء مراد تلمساني أمس. وقال لتلمساني إنه سيعود. وأضاف تلمساني أنه بخير."
     )
     assert _named(text, "لتلمساني") == "مراد تلمساني"
