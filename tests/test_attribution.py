@@ -286,6 +286,18 @@ def test_common_noun_list_tells_nouns_from_names():
     assert is_common_noun("مهاجم") and is_common_noun("محامي") and is_common_noun("لشؤون")
     # Names that fold like nouns (`سلمى` / `سلمي`) or hide one (`كمال` = `ك` + `مال`) are not.
     assert not any(is_common_noun(w) for w in ("كمال", "سلمى", "كيري", "بوتين"))
+    # A noun behind `ب` or `و` (a manner adverbial, a conjoined noun) is no name word
+    assert is_common_noun("بطريقة") and is_common_noun("ومهاجم")
+    # but `ل` + a noun may be a Maghrebi family name without its article
+    assert not is_common_noun("لخضر") and not is_common_noun("بروسيا")
+
+
+def test_a_manner_adverbial_is_no_candidate_name():
+    from qawl.model.candidates import lexical_mentions
+
+    text = "ورد الوزير بطريقة هادئة على منتقديه، وقال بحزم إن القرار نهائي."
+    found = [m.text for m in lexical_mentions(text)]
+    assert not any(m.startswith(("بطريقة", "بحزم")) for m in found), found
 
 
 def test_a_description_does_not_name_the_club_or_country_it_belongs_to():

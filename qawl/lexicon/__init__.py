@@ -50,7 +50,10 @@ def is_common_noun(word: str) -> bool:
     """Whether a word is a noun or adjective that the news mostly writes with
     the article (``nouns.txt``; with an attached preposition or conjunction
     the list has the whole form: `لشؤون`, `ومهاجم`): it does not start a name."""
-    return light_spelling(word) in _noun_list()
+    light = light_spelling(word)
+    # `بطريقة`, `وسائل`: the noun behind `ب` or `و`, mostly indefinite there
+    # (not `ل`: Maghrebi family names drop their article, `لخضر`, `لبيض`)
+    return light in _noun_list() or (light[:1] in "بو" and light[1:] in _noun_list())
 
 
 @cache
