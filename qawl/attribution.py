@@ -207,7 +207,16 @@ def _without_object(text: str, speaker: Span) -> Span:
 def _names_anyone(mention: str) -> bool:
     """Whether a speaker span holds a word that can name a source."""
     stop = word_list("boundaries.txt") | word_list("complementisers.txt")
-    return any(tok not in stop for tok in name_tokens(mention))
+    # `قائلة`, `عام`, `جاء`: a cue or a frequent word alone names no one
+    never = word_list("common.txt") - _SPEAKER_WORDS
+    return any(
+        tok not in stop and tok not in never and lookup_cue(tok) is None
+        for tok in name_tokens(mention)
+    )
+
+
+# Frequent words that do name a source on their own (`قال نظيره`, `قال شخص`).
+_SPEAKER_WORDS = frozenset(fold(w) for w in ("نظيره", "شخص", "مهاجم"))
 
 
 def _head(mention: str) -> str:

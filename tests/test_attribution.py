@@ -193,6 +193,14 @@ def test_a_stray_word_tagged_as_speaker_is_no_mention():
     assert [e.name for e in entities] == ["أحمد سالم"]
 
 
+@pytest.mark.parametrize("stray", ["قائلة", "عام", "جاء"])
+def test_a_cue_or_a_frequent_word_alone_is_no_speaker(stray):
+    from qawl.attribution import _names_anyone
+
+    assert not _names_anyone(stray)
+    assert _names_anyone("نظيره") and _names_anyone("سامي") and _names_anyone("الوزارة")
+
+
 def test_addressee_is_cut_from_a_tagged_speaker():
     from qawl.attribution import attribute
     from qawl.schema import Quote, Span
