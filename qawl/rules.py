@@ -448,6 +448,9 @@ def _fronted_subject(doc: _Doc, i: int) -> Span | None:
     cue = _cue_of(doc.toks[i])
     if cue is not None and cue.lemma in _DESCRIBE and doc.toks[i].norm.endswith(("ه", "ها", "هم")):
         return None  # `وسط ظرف وصفه بـ"..."`: a relative clause on the noun before it
+    written = doc.toks[i].text
+    if written[:1] in "وف" and lookup_cue(fold(written[1:])) is not None:
+        return None  # `...، وأشار إلى أن`: a conjoined verb has no subject before it
     k = i - 1
     if k >= 0 and doc.toks[k].norm == "قد":
         k -= 1
@@ -686,6 +689,8 @@ def _indirect_end(doc: _Doc, k: int, sent_end: int) -> int:
             nxt = _cue_of(doc.toks[j + 1])
             if nxt is not None and nxt.pos in ("participle", "source"):
                 return tok.start
+            if nxt is not None and nxt.pos == "verb" and doc.toks[j + 1].text[:1] in "وف":
+                return tok.start  # `، وأشار إلى أن`: a new report
     return sent_end
 
 

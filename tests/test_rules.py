@@ -60,6 +60,23 @@ def test_indirect_stops_before_participle_cue():
     assert doc.quotes[0].entity == doc.quotes[1].entity
 
 
+def test_indirect_stops_before_a_defective_participle_cue():
+    doc = rules("وقال المتحدث إن الاجتماع كان مثمرا، نافيا أن يكون الوفد قد انسحب.")
+    assert [q.content.text for q in doc.quotes] == [
+        "الاجتماع كان مثمرا",
+        "يكون الوفد قد انسحب",
+    ]
+
+
+def test_indirect_stops_before_a_conjoined_verb_cue():
+    doc = rules("وقال المتحدث إن الاجتماع كان مثمرا، وأشار إلى أن اللقاء القادم سيكون في الربيع.")
+    assert [q.content.text for q in doc.quotes] == [
+        "الاجتماع كان مثمرا",
+        "اللقاء القادم سيكون في الربيع",
+    ]
+    assert doc.quotes[0].entity == doc.quotes[1].entity
+
+
 def test_source_after_content():
     q = only(rules("ارتفع عدد الضحايا إلى عشرة، بحسب ما أعلنت وزارة الداخلية."))
     assert (q.content.text, q.cue.text, q.speaker.text) == (
