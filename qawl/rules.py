@@ -691,7 +691,36 @@ def _indirect_end(doc: _Doc, k: int, sent_end: int) -> int:
                 return tok.start
             if nxt is not None and nxt.pos == "verb" and doc.toks[j + 1].text[:1] in "وف":
                 return tok.start  # `، وأشار إلى أن`: a new report
+        if (
+            j > k + 1
+            and tok.norm == "علي"
+            and doc.toks[j + 1 : j + 2]
+            and doc.toks[j + 1].norm == "حد"
+        ):
+            return doc.toks[j - 1].end  # `على حد تعبيره`: the report has ended
+        if j > k + 1 and _opens_report(doc, j):
+            return doc.toks[j - 1].end  # `... مؤكدا أن`, `... وحذر من أن`, no comma before
     return sent_end
+
+
+REPORT_REACH = 3  # tokens between a cue and the complementiser of its report
+# `فيما أكدت اللجنة أن`, `كما أكد أن`: a verb cue after them starts a new report
+_REPORT_LINKS = frozenset(fold(w) for w in ("فيما", "كما", "بينما", "حين"))
+
+
+def _opens_report(doc: _Doc, j: int) -> bool:
+    """A participle cue or a conjoined verb cue whose own complementiser
+    follows (`مشددا على أن`, `وحذر من أن`): a new report starts at ``j``."""
+    cue = _cue_of(doc.toks[j])
+    if cue is None:
+        return False
+    conjoined = cue.pos == "verb" and (
+        doc.toks[j].text[:1] in "وف" or doc.toks[j - 1].norm in _REPORT_LINKS
+    )
+    if cue.pos != "participle" and not conjoined:
+        return False
+    after = doc.toks[j + 1 : j + 1 + REPORT_REACH]
+    return any(_is_complementiser(t) for t in after)
 
 
 def _has_quoted_words(doc: _Doc, start: int, end: int) -> bool:
@@ -770,7 +799,9 @@ def _source_quote(doc: _Doc, i: int, found: list[Quote]) -> Quote | None:
     if not before:  # sentence-initial `وبحسب Y، ...`
         if after >= len(doc.toks) or doc.toks[after].start >= sent_end:
             return None
-        k = after + 1 if _is_complementiser(doc.toks[after]) else after
+        # `وبحسب Y، فإن ...`, `... فقد أغارت`: the particle opens no content
+        opener = _is_complementiser(doc.toks[after]) or doc.toks[after].norm == "فقد"
+        k = after + 1 if opener else after
         if k >= len(doc.toks):
             return None
         return _quote(doc, cue_tok, speaker, doc.toks[k].start, sent_end, "indirect")

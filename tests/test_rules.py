@@ -68,6 +68,24 @@ def test_indirect_stops_before_a_defective_participle_cue():
     ]
 
 
+def test_indirect_stops_before_a_report_that_opens_without_a_comma():
+    doc = rules("وقال المتحدث إن الاجتماع كان مثمرا مؤكدا أن اللقاء القادم سيكون في الربيع.")
+    assert [q.content.text for q in doc.quotes] == [
+        "الاجتماع كان مثمرا",
+        "اللقاء القادم سيكون في الربيع",
+    ]
+
+
+def test_indirect_stops_before_in_his_words():
+    doc = rules("وقال النائب إن الميزانية ظالمة، على حد تعبيره.")
+    assert [q.content.text for q in doc.quotes] == ["الميزانية ظالمة"]
+
+
+def test_a_source_first_report_starts_after_its_particle():
+    doc = rules("وبحسب بيان للوزارة، فقد وصلت القافلة إلى المدينة صباح اليوم.")
+    assert [q.content.text for q in doc.quotes] == ["وصلت القافلة إلى المدينة صباح اليوم"]
+
+
 def test_indirect_stops_before_a_conjoined_verb_cue():
     doc = rules("وقال المتحدث إن الاجتماع كان مثمرا، وأشار إلى أن اللقاء القادم سيكون في الربيع.")
     assert [q.content.text for q in doc.quotes] == [
