@@ -1337,14 +1337,15 @@ def _fuller_mention(text: str, mention: Span) -> str | None:
 
 
 def _body_description(phrase: str) -> bool:
-    """A body named by its kind alone: a body's head and definite words, no
-    proper word (`الشركة القطرية`, `المنظمة الدولية`, `وكالة التصنيف`)."""
+    """A body named by its kind and adjectives alone (`الشركة القطرية`,
+    `المنظمة الدولية`); a head with a noun after it is a name (`وكالة الأنباء
+    السورية`, `وزارة الخارجية`)."""
     words = [w.strip('"«»“”') for w in phrase.split()]
     return (
         2 <= len(words) <= 3
+        and _bare(words[0]).startswith("ال")
         and fold(words[0]) in _ORG_HEADS
-        and all(_bare(w).startswith("ال") for w in words[1:])
-        and not any(_is_proper(w) for w in words)
+        and all(_is_adjective(w) for w in words[1:])
     )
 
 

@@ -518,6 +518,11 @@ def _cue_complement(doc: _Doc, i: int, cue: Cue) -> Quote | None:
         if tok.start >= sent_end and not doc.pair_at(tok):
             return None
         nearer = _cue_of(tok) if j > i + 1 else None
+        if nearer is not None and nearer.pos == "source":
+            closing = _parenthesis_end(doc, j, sent_end)
+            if closing:  # `وقال NAME، وفق ما نقلت الوكالة، إن`: the relay set off
+                resume, in_speaker = closing, False
+                continue
         if nearer is not None and nearer.pos != "source":
             # `قال الوزير في تصريح إن`: the verb keeps its subject's complement
             circumstance = doc.toks[j - 1].norm in ("في", "خلال")  # `في تصريح`, `خلال كلمة`
@@ -795,6 +800,8 @@ def _source_quote(doc: _Doc, i: int, found: list[Quote]) -> Quote | None:
     if speaker and _names_a_rule(speaker[0]):
         return None  # `وفقا للقانون`, `حسب المرحلة`: a criterion, not a source
     self_reference = after > i + 1 and doc.toks[after - 1].norm in _SELF_REFERENCE
+    if _parenthesis_end(doc, i, sent_end):
+        return None  # the relay of the report that follows it (convention 9)
     before = doc.text[sent_start : cue_tok.start].strip(_TRIM + "و")
     if not before:  # sentence-initial `وبحسب Y، ...`
         if after >= len(doc.toks) or doc.toks[after].start >= sent_end:
@@ -829,6 +836,27 @@ def _source_quote(doc: _Doc, i: int, found: list[Quote]) -> Quote | None:
     start = max(sent_start, _last_clause_start(doc, sent_start, cue_tok.start))
     kind = "mixed" if _has_quoted_words(doc, start, cue_tok.start) else "indirect"
     return _quote(doc, cue_tok, speaker, start, cue_tok.start, kind, keep_marks=kind == "mixed")
+
+
+MAX_PARENTHESIS = 12  # tokens of a relay set off by commas (`، وفق ما نقلت الوكالة،`)
+_SET_OFF = frozenset("،,-–—")
+
+
+def _parenthesis_end(doc: _Doc, i: int, sent_end: int) -> int:
+    """For a source cue at ``i`` set off by commas or dashes between a verb
+    cue's subject and its complement (`وقال NAME، وفق ما نقلت الوكالة، إن`),
+    the index after the closing comma; else 0."""
+    if i == 0 or doc.toks[i - 1].text not in _SET_OFF:
+        return 0
+    for m in range(i + 1, min(i + 1 + MAX_PARENTHESIS, len(doc.toks) - 1)):
+        tok = doc.toks[m]
+        if tok.start >= sent_end:
+            return 0
+        if tok.text in _SET_OFF:
+            nxt = doc.toks[m + 1]
+            opens = _is_complementiser(nxt) or nxt.text == ":" or doc.pair_at(nxt) is not None
+            return m + 1 if opens else 0
+    return 0
 
 
 def _pair_ending_before(doc: _Doc, offset: int) -> MarkPair | None:

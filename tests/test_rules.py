@@ -86,6 +86,13 @@ def test_a_source_first_report_starts_after_its_particle():
     assert [q.content.text for q in doc.quotes] == ["وصلت القافلة إلى المدينة صباح اليوم"]
 
 
+def test_a_relay_set_off_by_commas_is_no_quote_of_its_own():
+    doc = rules("وقال الوزير سامي نصار، وفق ما نقلت وكالة الأنباء الرسمية، إن الطريق مغلق.")
+    assert [(q.cue.text, q.speaker.text, q.content.text) for q in doc.quotes] == [
+        ("وقال", "الوزير سامي نصار", "الطريق مغلق")
+    ]
+
+
 def test_indirect_stops_before_a_conjoined_verb_cue():
     doc = rules("وقال المتحدث إن الاجتماع كان مثمرا، وأشار إلى أن اللقاء القادم سيكون في الربيع.")
     assert [q.content.text for q in doc.quotes] == [
