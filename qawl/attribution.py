@@ -386,6 +386,7 @@ def attribute(text: str, quotes: list[Quote]) -> tuple[list[Quote], list[Entity]
     owner: dict[int, _Entity] = {}
     last_mention: dict[int, Span] = {}
     history: list[_Entity] = []  # each earlier quote's entity, in order
+    previous_end = 0  # where the quote before ends
     for quote in ordered:
         gender, number = _cue_agreement(text, quote.cue)
         if quote.speaker is not None:
@@ -404,12 +405,13 @@ def attribute(text: str, quotes: list[Quote]) -> tuple[list[Quote], list[Entity]
                 entity.number = number
             last_mention[id(entity)] = quote.speaker
         else:
-            entity = _resolve_implicit(text, quote, built, history, gender, number)
+            entity = _resolve_implicit(text, quote, built, history, gender, number, previous_end)
             if id(entity) not in last_mention and entity.mentions:
                 last_mention[id(entity)] = entity.mentions[-1]
             quote.resolved_to = last_mention.get(id(entity))
         owner[id(quote)] = entity
         history.append(entity)
+        previous_end = max(previous_end, quote.content.end)
     _merge_descriptions(text, built, owner)
     return _finalise(text, quotes, built, owner)
 
@@ -575,6 +577,7 @@ def _resolve_implicit(
     history: list[_Entity],
     gender: str,
     number: str,
+    previous_end: int = 0,
 ) -> _Entity:
     """The subject of the verb that a participle follows (`وأردف المندوب
     قائلاً`, convention 18) or of the participle's sentence, the source after
@@ -585,6 +588,7 @@ def _resolve_implicit(
         _verb_subject_before(text, quote.cue)
         or _clause_subject(text, quote.cue)
         or _relayed_source(text, quote.cue)
+        or _previous_sentence_subject(text, quote.cue, previous_end, gender)
     )
     if subject is not None:
         return _subject_entity(built, subject, gender)
@@ -649,6 +653,33 @@ def _clause_subject(text: str, cue: Span | None) -> Span | None:
     if len(text[start : cue.start].split()) > MAX_CLAUSE:
         return None
     return _opening_subject(text, start, cue.start)
+
+
+def _previous_sentence_subject(
+    text: str, cue: Span | None, previous_end: int, gender: str
+) -> Span | None:
+    """`ودافع اتحاد الكتاب عن الشاعر في بيان. واعتبر أن ...`: a verb cue that
+    opens its sentence without a subject speaks for the named subject of one
+    of the two sentences before it (the nearer first) that came after the last
+    quote."""
+    info = cue_info(cue)
+    if info is None or info.pos != "verb":
+        return None
+    start = max(text.rfind(ch, 0, cue.start) for ch in _SENTENCE_ENDS) + 1
+    if text[start : cue.start].strip() or start <= previous_end:
+        return None
+    for _ in range(2):
+        end, start = start - 1, max(text.rfind(ch, 0, start - 1) for ch in _SENTENCE_ENDS) + 1
+        if start < previous_end:
+            return None
+        subject = _opening_subject(text, start, end)
+        if subject is not None:
+            return None if _disagrees(_mention_gender(subject.text), gender) else subject
+    return None
+
+
+def _disagrees(first: str, second: str) -> bool:
+    return first in ("m", "f") and second in ("m", "f") and first != second
 
 
 MAX_RELAYED = 12  # words between `عن` and the verbal noun `قوله`

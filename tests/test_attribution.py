@@ -843,3 +843,19 @@ def test_a_name_with_an_attached_preposition_is_named_without_it():
         "وكتب الصحفي عن العداء مراد تلمساني أمس. وقال لتلمساني إنه سيعود. وأضاف تلمساني أنه بخير."
     )
     assert _named(text, "لتلمساني") == "مراد تلمساني"
+
+
+def test_a_verb_cue_without_subject_takes_the_subject_of_the_sentence_before():
+    doc = rules(
+        "وقال الوزير سامي نصار إن الموسم جيد. ودافعت نقابة المزارعين عن الخطة في بيان. "
+        "واعتبرت أن الأسعار ستنخفض."
+    )
+    assert names(doc) == ["سامي نصار", "نقابة المزارعين"]
+
+
+def test_the_subject_may_stand_two_sentences_back_but_not_before_the_last_quote():
+    doc = rules(
+        "وقال الوزير سامي نصار إن الموسم جيد. ودافعت نقابة المزارعين عن الخطة. "
+        "وجاءت الخطة بعد أشهر من النقاش. واعتبرت أن الأسعار ستنخفض. وأكدت أن المخزون كاف."
+    )
+    assert names(doc) == ["سامي نصار", "نقابة المزارعين", "نقابة المزارعين"]
