@@ -1341,7 +1341,7 @@ def _fuller_mention(text: str, mention: Span) -> str | None:
     one_word = phrase.startswith("ال") and len(phrase.split()) == 1
     if one_word or _body_description(phrase):
         # `المنظمة` -> the last `منظمة ...` before it (or the first after it);
-        # `المنظمة الدولية`, `وكالة التصنيف` -> the last before it
+        # `المنظمة الدولية` -> the last one before it
         head = phrase.split()[0].removeprefix("ال")
         # `واتحاد الكرة`, `لشركة ...` too
         pattern = r"(?<!\w)(?:و|ول|ل|ب|وب)?(" + re.escape(head) + r")\b"

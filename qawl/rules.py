@@ -843,8 +843,8 @@ _SET_OFF = frozenset("،,-–—")
 
 
 def _parenthesis_end(doc: _Doc, i: int, sent_end: int) -> int:
-    """For a source cue at ``i`` set off by commas or dashes between a verb
-    cue's subject and its complement (`وقال NAME، وفق ما نقلت الوكالة، إن`),
+    """For a source cue at ``i`` set off by commas or dashes and followed by a
+    complementiser, a colon or marks (`وقال NAME، وفق ما نقلت الوكالة، إن`):
     the index after the closing comma; else 0."""
     if i == 0 or doc.toks[i - 1].text not in _SET_OFF:
         return 0
