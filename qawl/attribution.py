@@ -1022,7 +1022,8 @@ def _is_count(mention: str) -> bool:
 
 
 _NAME_LINKS = frozenset(fold(w) for w in ("أبو", "ابو", "عبد", "بن", "ابن", "آل", "بنت", "ولد"))
-_PARTICLES = frozenset({"فان", "فون"})
+# Particles inside European names (`بيتر فان ديك`, `جان إيف لو دريان`, `ستافان دي ميستورا`)
+_PARTICLES = frozenset({"فان", "فون", "لو", "دي", "دو"})
 _SON_OF = frozenset(fold(w) for w in ("بن", "ابن", "بنت", "ولد"))
 
 

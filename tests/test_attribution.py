@@ -859,3 +859,9 @@ def test_the_subject_may_stand_two_sentences_back_but_not_before_the_last_quote(
         "وجاءت الخطة بعد أشهر من النقاش. واعتبرت أن الأسعار ستنخفض. وأكدت أن المخزون كاف."
     )
     assert names(doc) == ["سامي نصار", "نقابة المزارعين", "نقابة المزارعين"]
+
+
+def test_a_seat_of_power_is_a_body():
+    from qawl.attribution import _is_org
+
+    assert _is_org("الكرملين") and _is_org("الإليزيه")

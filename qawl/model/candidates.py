@@ -19,6 +19,7 @@ import torch
 from qawl.attribution import (
     _NAME_LINKS,
     _ORG_HEADS,
+    _PARTICLES,
     _PREPOSITIONS,
     _governs_genitive,
     _is_family_word,
@@ -173,6 +174,13 @@ def lexical_mentions(text: str) -> list[Span]:
                 if nxt[:1] in "لب" and fold(nxt[1:]) in written:
                     break  # `بوتين لكيري`: the addressee, written bare elsewhere
                 linked = fold(words[j][2]) in _NAME_LINKS or fold(nxt) in _NAME_LINKS
+                # `جان إيف لو دريان`: a particle between two name words
+                linked = linked or (
+                    fold(nxt) in _PARTICLES
+                    and j + 2 < len(words)
+                    and _name_word(words[j + 2][2])
+                    and not text[words[j + 1][1] : words[j + 2][0]].strip()
+                )
                 if is_common_noun(nxt) and not linked:
                     break  # `أحمد مجاهد مراسلات محامي صلاح`: a noun ends the name
                 if not (_name_word(nxt) or linked or _is_family_word(fold(nxt))):
@@ -270,6 +278,8 @@ def fuller_name(candidate: str, speaker: str) -> bool:
     person = _person_name(candidate)
     if person and last not in mention_key(person):
         return False  # `NAME، أحد مديري "غوغل"` is someone at Google, not Google
+    if _is_org(candidate) and fold(speaker.split()[0]) in word_list("titles.txt"):
+        return False  # `مدير مستشفى NAME` is the director, not the hospital
     return ends and own <= mention_key(candidate)
 
 

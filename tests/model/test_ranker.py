@@ -201,6 +201,19 @@ def test_a_person_named_with_a_body_in_his_title_is_no_fuller_form_of_the_body()
     assert fuller_name("وزير الخارجية جون كيري", "كيري")
 
 
+def test_a_body_in_a_persons_title_is_no_fuller_form_of_the_person():
+    from qawl.model.candidates import fuller_name
+
+    assert not fuller_name("مستشفى الأمل", "مدير مستشفى الأمل")
+
+
+def test_a_european_name_runs_through_its_particle():
+    from qawl.model.candidates import lexical_mentions
+
+    text = "وقال وزير الخارجية جان إيف لو دريان إن الاتفاق قائم."
+    assert "جان إيف لو دريان" in [m.text for m in lexical_mentions(text)]
+
+
 def test_a_spokesman_may_not_take_the_body_he_speaks_for():
     t = "وقالت وزارة النقل إن الطريق مغلق. وقالت متحدثة باسم الوزارة إن الأشغال بدأت."
     second = Quote(
