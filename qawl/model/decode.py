@@ -32,7 +32,7 @@ from qawl.text import QUOTE_CHARS, MarkPair, pair_marks, sentences, tokens
 _MARKS = "".join(sorted(QUOTE_CHARS))
 _PUNCT = ".,،؛;:!?؟…-–—()[]{}*'‘’"
 _FINAL = ".,،؛;:!?؟…"
-_WORD = re.compile(r"\w")
+_WORD = re.compile(r"[\w\u064b-\u0652\u0670\u0640]")  # diacritics and tatweel are inside words
 # Short fragments in marks inside an unmarked complement are usually names or
 # terms (guideline convention 11): at most this many words, trust the head.
 _TERM_WORDS = 3

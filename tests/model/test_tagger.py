@@ -9,7 +9,7 @@ import torch
 
 from qawl.extractor import QuoteExtractor
 from qawl.model.crf import CRF
-from qawl.model.decode import decode, read_kind
+from qawl.model.decode import decode, read_kind, snap_words
 from qawl.model.labels import CONTENT_LABELS, CS_LABELS, content_labels, cue_speaker_labels
 from qawl.model.tagger import QuoteTagger, load_tokenizer, read_config
 from qawl.model.windows import owners, spans, tokenize
@@ -184,3 +184,10 @@ def test_freeze(extractor):
     assert not any(p.requires_grad for p in model.encoder.embeddings.parameters())
     assert not any(p.requires_grad for p in model.encoder.encoder.layer[0].parameters())
     assert all(p.requires_grad for p in model.encoder.encoder.layer[1].parameters())
+
+
+def test_spans_grow_to_whole_words_across_diacritics():
+    text = "وقال مدير المستشفى لطفي حشّاد إن الوضع مستقر."
+    start = text.index("اد إن")  # a piece boundary after the shadda
+    s, e = snap_words(text, start, start + 2)
+    assert text[s:e] == "حشّاد"
