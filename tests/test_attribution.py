@@ -865,3 +865,10 @@ def test_a_seat_of_power_is_a_body():
     from qawl.attribution import _is_org
 
     assert _is_org("الكرملين") and _is_org("الإليزيه")
+
+
+def test_frequent_adverbs_are_no_candidate_names():
+    from qawl.model.candidates import lexical_mentions
+
+    text = "وقال الرئيس سامر نصار مرارا وتكرارا إن الحدود ستفتح."
+    assert [m.text for m in lexical_mentions(text)] == ["سامر نصار"]
