@@ -26,7 +26,7 @@ from qawl.schema import Document, Quote, Span
 from qawl.text import MarkPair, Token, fold, pair_marks, sentences, strip_span, tokens
 
 MAX_GAP = 40  # tokens between a cue and its complement; the sentence's end mostly comes first
-MAX_SPEAKER = 14  # tokens of a speaker mention
+MAX_SPEAKER = 20  # tokens of a speaker mention
 MAX_QUOTED_NAME = 8  # words of a body's quoted name (`مكتب "هيئة النقل العام"`)
 MIN_QUOTED_WORDS = 3  # fewer quoted words after a nominal are a name or a term
 _TRIM = " \t\n.,،؛;:!?؟…-–—"
