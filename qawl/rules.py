@@ -436,7 +436,7 @@ def _cue_quote(doc: _Doc, i: int, cue: Cue) -> Quote | None:
     return quote
 
 
-MAX_FRONTED = 6  # words of a subject written before its verb
+MAX_FRONTED = 8  # words of a subject written before its verb
 MAX_FRONTED_DEFINITE = 3  # words of a nameless one (`المجموعة الحقوقية`)
 _BUT_OPENERS = frozenset(fold(w) for w in ("لكن", "أن", "كان", "كانت"))  # `إلا أن`, `بيد أن`
 
@@ -586,7 +586,7 @@ def _cue_complement(doc: _Doc, i: int, cue: Cue) -> Quote | None:
     return None
 
 
-MAX_TITLE_TAIL = 10  # tokens of a title's prepositional phrase and the name after it
+MAX_TITLE_TAIL = 14  # tokens of a title's prepositional phrase and the name after it
 _TAIL_PREPOSITIONS = frozenset(fold(w) for w in ("في", "إلى", "الى", "لدى", "لدي", "عن", "من"))
 
 
