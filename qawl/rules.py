@@ -708,7 +708,7 @@ def _indirect_end(doc: _Doc, k: int, sent_end: int) -> int:
     return sent_end
 
 
-REPORT_REACH = 3  # tokens between a cue and the complementiser of its report
+REPORT_REACH = 5  # tokens between a cue and the complementiser of its report
 # `فيما أكدت اللجنة أن`, `كما أكد أن`: a verb cue after them starts a new report
 _REPORT_LINKS = frozenset(fold(w) for w in ("فيما", "كما", "بينما", "حين"))
 
