@@ -635,7 +635,7 @@ def _verb_subject_before(text: str, cue: Span | None) -> Span | None:
     return None
 
 
-MAX_CLAUSE = 45  # words between a sentence's first verb and a participle cue
+MAX_CLAUSE = 30  # words between a sentence's first verb and a participle cue
 MIN_COORDINATED = 4  # words before a verb cue that goes on its sentence (`وينفي NAME ...، ويقول`)
 _SENTENCE_ENDS = ".!?؟\n"
 

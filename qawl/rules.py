@@ -25,8 +25,8 @@ from qawl.lexicon import Cue, is_common_noun, lookup_cue, word_list
 from qawl.schema import Document, Quote, Span
 from qawl.text import MarkPair, Token, fold, pair_marks, sentences, strip_span, tokens
 
-MAX_GAP = 40  # tokens between a cue and its complement; the sentence's end mostly comes first
-MAX_SPEAKER = 20  # tokens of a speaker mention
+MAX_GAP = 20  # tokens between a cue and its complement (gold: 95% under 15)
+MAX_SPEAKER = 14  # tokens of a speaker mention
 MAX_QUOTED_NAME = 8  # words of a body's quoted name (`مكتب "هيئة النقل العام"`)
 MIN_QUOTED_WORDS = 3  # fewer quoted words after a nominal are a name or a term
 _TRIM = " \t\n.,،؛;:!?؟…-–—"
@@ -436,7 +436,7 @@ def _cue_quote(doc: _Doc, i: int, cue: Cue) -> Quote | None:
     return quote
 
 
-MAX_FRONTED = 8  # words of a subject written before its verb
+MAX_FRONTED = 6  # words of a subject written before its verb
 MAX_FRONTED_DEFINITE = 3  # words of a nameless one (`المجموعة الحقوقية`)
 _BUT_OPENERS = frozenset(fold(w) for w in ("لكن", "أن", "كان", "كانت"))  # `إلا أن`, `بيد أن`
 
@@ -586,7 +586,7 @@ def _cue_complement(doc: _Doc, i: int, cue: Cue) -> Quote | None:
     return None
 
 
-MAX_TITLE_TAIL = 14  # tokens of a title's prepositional phrase and the name after it
+MAX_TITLE_TAIL = 10  # tokens of a title's prepositional phrase and the name after it
 _TAIL_PREPOSITIONS = frozenset(fold(w) for w in ("في", "إلى", "الى", "لدى", "لدي", "عن", "من"))
 
 
@@ -708,7 +708,7 @@ def _indirect_end(doc: _Doc, k: int, sent_end: int) -> int:
     return sent_end
 
 
-REPORT_REACH = 5  # tokens between a cue and the complementiser of its report
+REPORT_REACH = 3  # tokens between a cue and the complementiser of its report
 # `فيما أكدت اللجنة أن`, `كما أكد أن`: a verb cue after them starts a new report
 _REPORT_LINKS = frozenset(fold(w) for w in ("فيما", "كما", "بينما", "حين"))
 

@@ -545,13 +545,3 @@ def test_whom_a_fronted_subject_told_is_not_the_speaker():
 def test_a_translation_after_according_to_is_no_source():
     doc = rules("ومن جهته، قال الوزير الضيف بحسب الترجمة العربية لكلامه إن البلدين صديقان.")
     assert [q.speaker.text if q.speaker else None for q in doc.quotes] == ["الوزير الضيف"]
-
-
-def test_a_direct_quote_after_a_long_apposition_is_found():
-    text = (
-        "وقال سامي نصار، المدير العام لشركة الطيران الوطنية التي تأسست قبل ثلاثين عاما "
-        'في العاصمة وتملك اليوم أكثر من أربعين طائرة تجوب القارات الخمس: "سنفتح خطا جديدا".'
-    )
-    doc = rules(text)
-    assert [q.content.text for q in doc.quotes] == ["سنفتح خطا جديدا"]
-    assert doc.entities[0].name == "سامي نصار"
