@@ -206,17 +206,20 @@ def _without_object(text: str, speaker: Span) -> Span:
 
 def _names_anyone(mention: str) -> bool:
     """Whether a speaker span holds a word that can name a source."""
-    stop = word_list("boundaries.txt") | word_list("complementisers.txt")
-    # `قائلة`, `عام`, `جاء`: a cue or a frequent word alone names no one
-    never = word_list("common.txt") - _SPEAKER_WORDS
-    return any(
-        tok not in stop and tok not in never and lookup_cue(tok) is None
-        for tok in name_tokens(mention)
-    )
+    never = _naming_no_one()
+    return any(tok not in never and lookup_cue(tok) is None for tok in name_tokens(mention))
 
 
 # Frequent words that do name a source on their own (`قال نظيره`, `قال شخص`).
 _SPEAKER_WORDS = frozenset(fold(w) for w in ("نظيره", "شخص", "مهاجم"))
+
+
+@lru_cache(maxsize=1)
+def _naming_no_one() -> frozenset[str]:
+    """Boundary words, complementisers and the frequent words of the news
+    (`عام`, `جاء`), built once: every candidate of every quote is checked."""
+    common = word_list("common.txt") - _SPEAKER_WORDS
+    return word_list("boundaries.txt") | word_list("complementisers.txt") | common
 
 
 def _head(mention: str) -> str:

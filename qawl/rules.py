@@ -696,12 +696,8 @@ def _indirect_end(doc: _Doc, k: int, sent_end: int) -> int:
                 return tok.start
             if nxt is not None and nxt.pos == "verb" and doc.toks[j + 1].text[:1] in "وف":
                 return tok.start  # `، وأشار إلى أن`: a new report
-        if (
-            j > k + 1
-            and tok.norm == "علي"
-            and doc.toks[j + 1 : j + 2]
-            and doc.toks[j + 1].norm == "حد"
-        ):
+        in_his_words = tok.norm == "علي" and j + 1 < len(doc.toks) and doc.toks[j + 1].norm == "حد"
+        if j > k + 1 and in_his_words:
             return doc.toks[j - 1].end  # `على حد تعبيره`: the report has ended
         if j > k + 1 and _opens_report(doc, j):
             return doc.toks[j - 1].end  # `... مؤكدا أن`, `... وحذر من أن`, no comma before
