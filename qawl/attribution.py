@@ -83,7 +83,7 @@ def mention_key(mention: str) -> frozenset[str]:
     mention = _before_relative(mention)
     words = [fold(w) for w in re.findall(r"\w+", mention)]
     cut = next((" ".join(words[:i]) for i, w in enumerate(words) if w in _SUBORDINATE), None)
-    for tok in name_tokens(mention if cut is None else cut):
+    for tok in _compounds(name_tokens(mention if cut is None else cut), mention):
         if tok in titles or tok.startswith("نظير") or tok in _ANAPHORS:
             continue
         if tok[:1] in _PREFIX_PREPOSITIONS and tok[1:3] == "ال":
@@ -92,6 +92,17 @@ def mention_key(mention: str) -> frozenset[str]:
             tok = tok[2:]
         out.add(tok)
     return frozenset(out)
+
+
+def _compounds(tokens: frozenset[str], mention: str) -> frozenset[str]:
+    """`نصر الله` and `عبد الله` as the one word they are also written as
+    (`نصرالله`), so that both spellings name the same person."""
+    words = [fold(w) for w in re.findall(r"\w+", mention)]
+    pairs = [(a, b) for a, b in pairwise(words) if b == "الله" or a == "عبد"]
+    if not pairs:
+        return tokens
+    parts = {w for pair in pairs for w in pair}
+    return frozenset((tokens - parts) | {a + b for a, b in pairs})
 
 
 _SUBORDINATE = frozenset(fold(w) for w in ("التابعة", "التابع", "تابعة", "تابع", "التابعين"))
@@ -395,7 +406,7 @@ def attribute(text: str, quotes: list[Quote]) -> tuple[list[Quote], list[Entity]
         if quote.speaker is not None:
             entity = (
                 _document_author(text, quote.speaker.text, history)
-                or _match(built, quote.speaker.text)
+                or _match(built, _without_attached_preposition(text, quote.speaker.text))
                 or _described_person(text, quote.speaker, _named_people(built))
             )
             if entity is None:
@@ -545,13 +556,14 @@ def group(
         quote, mention = quotes[i], chosen[i]
         gender, _ = _cue_agreement(text, quote.cue)
         if mention is not None:
-            entity = _subject_entity(built, mention, gender)
+            entity = _subject_entity(text, built, mention, gender)
         else:
             entity = _Entity(gender=gender)
             built.append(entity)
         if quote.speaker is None:
             quote.resolved_to = mention
         owner[id(quote)] = entity
+    _merge_descriptions(text, built, owner)
     quotes, entities = _finalise(text, quotes, built, owner)
     by_id = {e.id: e for e in entities}
     for quote in quotes:  # the speaker spans join their entity's mentions
@@ -594,7 +606,7 @@ def _resolve_implicit(
         or _previous_sentence_subject(text, quote.cue, previous_end, gender)
     )
     if subject is not None:
-        return _subject_entity(built, subject, gender)
+        return _subject_entity(text, built, subject, gender)
     last = None
     for entity in reversed(history):
         last = last or entity
@@ -604,7 +616,7 @@ def _resolve_implicit(
         return last
     mention = _nearest_title_mention(text, position)
     if mention is not None:
-        return _subject_entity(built, mention, gender)
+        return _subject_entity(text, built, mention, gender)
     entity = _Entity(gender=gender)
     built.append(entity)
     return entity
@@ -784,9 +796,9 @@ def _new_entity(mention: str) -> _Entity:
     )
 
 
-def _subject_entity(built: list[_Entity], mention: Span, gender: str) -> _Entity:
+def _subject_entity(text: str, built: list[_Entity], mention: Span, gender: str) -> _Entity:
     """The entity a fallback mention names, made when new; the mention joins it."""
-    entity = _match(built, mention.text)
+    entity = _match(built, _without_attached_preposition(text, mention.text))
     if entity is None:
         entity = _new_entity(mention.text)
         if entity.gender == "?" and not entity.is_org:
@@ -991,7 +1003,9 @@ def _names_whom_he_speaks_for(mention: str) -> bool:
 _HOLDERS = frozenset(
     fold(w)
     for w in ("رئيس", "الرئيس", "وزير", "الوزير", "الملك", "ملك", "الأمير", "أمير", "زعيم",
-              "الزعيم", "قائد", "القائد", "مدير", "المدير", "الأمين", "أمين")
+              "الزعيم", "قائد", "القائد", "مدير", "المدير", "الأمين", "أمين", "رئيسة",
+              "الرئيسة", "وزيرة", "الوزيرة", "الملكة", "ملكة", "الأميرة", "أميرة", "مديرة",
+              "المديرة", "الأمينة", "أمينة")
 )  # fmt: skip
 
 
@@ -1166,6 +1180,8 @@ def _is_family_word(norm: str) -> bool:
     """A definite word that continues a name (`الحداد`, `الغيط`), not a title."""
     return (
         norm.startswith("ال")
+        # `الحوثيين`: a plural of a nisba names a group, never one family
+        and not norm.endswith(("يين", "يون"))
         and norm not in word_list("titles.txt")
         and norm not in word_list("boundaries.txt")
         and norm not in _ORG_HEADS
@@ -1258,6 +1274,7 @@ def _is_proper(word: str) -> bool:
         and (norm not in _NEVER_IN_NAMES or is_the_name_ali(word))
         and norm not in word_list("complementisers.txt")
         and norm not in word_list("common.txt")  # `تماما`, `نشرت`: frequent, never a name
+        and norm not in word_list("conjoined_verbs.txt")  # `وهاجم صالح`: a verb, then the name
         and norm not in _ORG_HEADS
         and norm not in _ANAPHORS
         and not (

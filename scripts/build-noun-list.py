@@ -6,7 +6,15 @@ definite form makes at least MIN_SHARE of its uses, and is seen at least
 MIN_DEFINITE times with `ال`, is listed: attribution does not start a speaker's
 name with it (`مهاجم ليفربول` is a description, not a name).
 
+With --conjoined-verbs it writes qawl/lexicon/conjoined_verbs.txt instead:
+past verbs behind the conjunction `و` (`وهاجم`, `وانتقد`), which look like
+names to the lexicon. A word `وX` is listed when X is also written alone and
+with the suffixes of `she` and `they` (`هاجمت`, `هاجموا`), each MIN_VERB_USES
+times at least; names take neither suffix.
+
 usage: python scripts/build-noun-list.py [CORPORA_DIR] > qawl/lexicon/nouns.txt
+       python scripts/build-noun-list.py --conjoined-verbs [CORPORA_DIR] \
+           > qawl/lexicon/conjoined_verbs.txt
 """
 
 from __future__ import annotations
@@ -58,8 +66,32 @@ def nouns(counts: collections.Counter[str]) -> list[str]:
     return sorted(out)
 
 
+MIN_VERB_USES = 3
+
+
+def conjoined_verbs(counts: collections.Counter[str]) -> list[str]:
+    out = []
+    for word, seen in counts.items():
+        verb = word[1:]
+        if word[:1] != "و" or len(verb) < 3 or seen < MIN_VERB_USES:
+            continue
+        if min(counts.get(form, 0) for form in (verb, verb + "ت", verb + "وا")) >= MIN_VERB_USES:
+            out.append(word)
+    return sorted(out)
+
+
 def main() -> None:
-    corpora = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/corpora")
+    args = sys.argv[1:]
+    verbs = "--conjoined-verbs" in args
+    args = [a for a in args if a != "--conjoined-verbs"]
+    corpora = Path(args[0] if args else "../shared/corpora")
+    if verbs:
+        print(
+            f"# Written by scripts/build-noun-list.py --conjoined-verbs from {corpora.name}/"
+            f" (each form seen >= {MIN_VERB_USES} times): past verbs behind `و`, never names."
+        )
+        print("\n".join(conjoined_verbs(count_words(corpora))))
+        return
     words = nouns(count_words(corpora))
     print(
         f"# Written by scripts/build-noun-list.py from {corpora.name}/ (share >= {MIN_SHARE},"

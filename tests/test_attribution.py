@@ -387,6 +387,19 @@ def _quote(text: str, cue: str, speaker: str, content: str, after: int = 0):
     )
 
 
+def test_both_spellings_of_a_compound_name_are_one_person():
+    doc = rules("وقال الشيخ حسان نصر الله إن المفاوضات متوقفة. وأكد نصرالله أن الحوار ممكن.")
+    assert len(doc.entities) == 1
+    assert doc.quotes[0].entity == doc.quotes[1].entity
+
+
+def test_a_plural_nisba_does_not_end_a_persons_name():
+    from qawl.model.candidates import lexical_mentions
+
+    text = "قال سالم الجبليين إن الحوار ممكن."
+    assert [m.text for m in lexical_mentions(text)] == ["سالم"]
+
+
 def test_a_name_led_speaker_stops_before_the_verbs_object():
     text = "ووصف مجاهد مراسلات المحامي بأنها غير مقبولة."
     quote = _quote(text, "ووصف", "مجاهد مراسلات المحامي", "غير مقبولة")

@@ -27,6 +27,7 @@ from qawl.attribution import (
     _is_proper,
     _mention_gender,
     _names_anyone,
+    _names_whom_he_speaks_for,
     _person_name,
     _speaks_for,
     _verb_subject_before,
@@ -88,6 +89,8 @@ def candidates(
             for m in mentions
             if quote.speaker.start <= m.start and m.end <= quote.speaker.end
             and m != quote.speaker and names_someone(m.text)
+            # `متحدث باسم رئيسة الوزراء NAME`: the name is whom he speaks for
+            and not _names_whom_he_speaks_for(quote.speaker.text)
         )  # fmt: skip
     subject = _verb_subject_before(text, quote.cue)
     if subject is not None:

@@ -274,3 +274,34 @@ def test_a_first_name_gives_the_gender_that_an_implicit_cue_must_agree_with(
     cands = candidates(t, quotes, 0, [span(t, other), span(t, first)])
     ok = {c.span.text for c, a in zip(cands, allowed(t, quotes[0], cands), strict=True) if a}
     assert ok == {other}
+
+
+def test_group_joins_a_nameless_description_to_the_person_it_describes():
+    t = (
+        "وصل العداء يوسف كاماو إلى المدينة. قال كاماو إن السباق صعب. "
+        "وأكد العداء السابق أنه مستعد للمنافسة."
+    )
+    quotes = [
+        quote(t, "السباق صعب", "قال", "كاماو"),
+        quote(t, "مستعد للمنافسة", "وأكد", "العداء السابق"),
+    ]
+    quotes, entities = group(t, quotes, [q.speaker for q in quotes])
+    assert quotes[0].entity == quotes[1].entity
+    assert [e.name for e in entities] == ["يوسف كاماو"]
+
+
+def test_group_reads_a_name_behind_its_preposition_as_the_name():
+    t = "قال ياسين بوزيان إن الموسم طويل. وسبق لبوزيان أن أعلن أن الفريق جاهز."
+    quotes = [
+        quote(t, "الموسم طويل", "قال", "ياسين بوزيان"),
+        quote(t, "الفريق جاهز", "أعلن", "لبوزيان"),
+    ]
+    quotes, entities = group(t, quotes, [q.speaker for q in quotes])
+    assert len(entities) == 1 and entities[0].name == "ياسين بوزيان"
+
+
+def test_a_spokeswoman_for_a_named_minister_is_not_the_minister():
+    t = "وقال متحدث باسم رئيسة الحكومة هالة برادة إن القرار نهائي. وقالت برادة إن الحوار مستمر."
+    first = quote(t, "القرار نهائي", "وقال", "متحدث باسم رئيسة الحكومة هالة برادة")
+    cands = candidates(t, [first], 0, [span(t, "هالة برادة")])
+    assert [c.span.text for c in cands] == [first.speaker.text]
