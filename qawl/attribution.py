@@ -333,9 +333,15 @@ def _match(entities: list[_Entity], mention: str) -> _Entity | None:
             if key in entity.key_sets:
                 return entity
             continue
-        if keys and (key <= keys or any(k and k <= key for k in entity.key_sets)):
+        if keys and (key <= keys or any(_within(k, key) for k in entity.key_sets)):
             return entity
     return None
+
+
+def _within(known: frozenset[str], key: frozenset[str]) -> bool:
+    """An earlier mention's key inside the new one's; a body's kind alone
+    (`الشركة`) is inside no body named by other words (`شركة TSMC`)."""
+    return bool(known) and known <= key and not (known <= _ORG_HEADS and key - _ORG_HEADS)
 
 
 def _title_after_name(mention: str, person: str) -> bool:
@@ -1180,6 +1186,7 @@ def _is_family_word(norm: str) -> bool:
     """A definite word that continues a name (`الحداد`, `الغيط`), not a title."""
     return (
         norm.startswith("ال")
+        and norm not in _NAME_LINKS  # `آل خليفة`: `آل` links the name on
         # `الحوثيين`: a plural of a nisba names a group, never one family
         and not norm.endswith(("يين", "يون"))
         and norm not in word_list("titles.txt")
@@ -1313,7 +1320,9 @@ def _name_after(text: str, end: int) -> str:
         ):
             break
         words.append(tok)
-        if len(words) == 4 or text[tok.end : tok.end + 1] not in (" ", ""):
+        # `خالد بن أحمد آل خليفة`: links (بن, آل) lengthen a name by their own words
+        links = sum(fold(w.text) in _NAME_LINKS for w in words)
+        if len(words) == 4 + links or text[tok.end : tok.end + 1] not in (" ", ""):
             break
     if not words or (after_comma and not _apposition_closed(text, words[-1].end)):
         return ""
@@ -1382,10 +1391,43 @@ def _fuller_mention(text: str, mention: Span) -> str | None:
     if _is_org(phrase):
         return None  # a body's name is complete; only a description waits for its name
     for match in re.finditer(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", text):
-        name = _name_after(text, match.end()) or _name_before(text, match.start())
+        name = (
+            _name_after(text, match.end())
+            or _name_before(text, match.start())
+            or _name_after_relative(text, match.end())
+        )
         if name:
             return name
-    return _named_like(text, phrase) or None
+    return _named_like(text, phrase) or _name_after_shorter_title(text, phrase) or None
+
+
+def _name_after_relative(text: str, end: int) -> str:
+    """`المتحدث باسم التحالف الذي يقوده ...، NAME، أن`: the name set off by
+    commas after the description's relative clause."""
+    clause = re.match(r"\s+(\S+)[^،,.:\n]{0,100}(?=[،,])", text[end:])
+    if clause is None or fold(clause.group(1)) not in _RELATIVES:
+        return ""
+    return _name_after(text, end + clause.end())
+
+
+def _name_after_shorter_title(text: str, phrase: str) -> str:
+    """`الأمين العام للأمم المتحدة` named where the article writes its first
+    words (two at least) right before a name: `الأمين العام، NAME، أن`. No
+    adjective may come between, so `وزير الخارجية الروسي NAME` does not name
+    `وزير الخارجية الأميركي`."""
+    words = phrase.split()
+    if fold(words[0]) not in word_list("titles.txt"):
+        return ""
+    for size in range(len(words) - 1, 1, -1):
+        shorter = re.escape(" ".join(words[:size]))
+        for match in re.finditer(r"(?<!\w)" + shorter + r"\s*[،,]?\s*(?=\S)", text):
+            after = text[match.end() :]
+            if _leads_to_name(after.split(maxsplit=1)[0]):
+                continue  # an adjective or a title: another holder of the title
+            name = _name_after(text, match.end())
+            if len(name.split()) >= 2:
+                return name
+    return ""
 
 
 def _body_description(phrase: str) -> bool:

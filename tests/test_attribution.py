@@ -400,6 +400,52 @@ def test_a_plural_nisba_does_not_end_a_persons_name():
     assert [m.text for m in lexical_mentions(text)] == ["سالم"]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a name with its links (بن, آل) set off by commas after a title
+            "وأكد وزير الداخلية القمري، الشيخ سالم بن راشد آل ناصر، أن الأمن مستتب. "
+            "وقال وزير الداخلية القمري إن الحدود مغلقة.",
+            "سالم بن راشد آل ناصر",
+        ),
+        (  # the name after the description's relative clause
+            "وأعلن المتحدث باسم الائتلاف الذي تقوده الحكومة في الشمال، سامي الملاح، "
+            "أن القوات انسحبت. وقال المتحدث باسم الائتلاف إن الهدنة صامدة.",
+            "سامي الملاح",
+        ),
+        (  # the name written after the title's first words only
+            "وأبرز الأمين العام، ماريو كوستا، أن الوضع صعب. "
+            "وقال الأمين العام للاتحاد الدولي إن المساعدات وصلت.",
+            "ماريو كوستا",
+        ),
+    ],
+)
+def test_a_titled_description_takes_the_name_written_beside_its_title(text, expected):
+    doc = rules(text)
+    assert names(doc)[-1] == expected
+
+
+def test_a_description_is_named_where_the_article_writes_its_first_words():
+    from qawl.attribution import entity_name
+
+    text = "وأبرز الأمين العام، ماريو كوستا، أن الوضع صعب. وقال الأمين العام للاتحاد إن"
+    start = text.index("الأمين العام للاتحاد")
+    mention = Span(start, start + len("الأمين العام للاتحاد"), "الأمين العام للاتحاد")
+    assert entity_name([mention], text) == "ماريو كوستا"
+
+
+def test_another_holder_of_a_shorter_title_does_not_name_the_description():
+    from qawl.attribution import entity_name
+
+    text = (
+        "وقال وزير الخارجية الروسي يوري بافلوف إن الوضع صعب. "
+        "وقال وزير الخارجية الكندي إن الحوار مطلوب."
+    )
+    start = text.index("وزير الخارجية الكندي")
+    mention = Span(start, start + len("وزير الخارجية الكندي"), "وزير الخارجية الكندي")
+    assert entity_name([mention], text) == "وزير الخارجية الكندي"
+
+
 def test_a_name_led_speaker_stops_before_the_verbs_object():
     text = "ووصف مجاهد مراسلات المحامي بأنها غير مقبولة."
     quote = _quote(text, "ووصف", "مجاهد مراسلات المحامي", "غير مقبولة")

@@ -163,6 +163,7 @@ def lexical_mentions(text: str) -> list[Span]:
                 )
             ):
                 j += 1
+            j = _before_apposed_person(words, i, j)
             out.append(Span.of(text, start + (1 if prefixed else 0), words[j][1]))
             i = j + 1 if j > i else i + 1
             continue
@@ -200,6 +201,24 @@ def lexical_mentions(text: str) -> list[Span]:
             continue
         i += 1
     return out
+
+
+def _before_apposed_person(words: list[tuple[int, int, str]], head: int, last: int) -> int:
+    """Where a body's run ends when a person's name follows its own name
+    (`مؤسس موقع ويكيليكس جوليان أسانج`): the run's last word is written
+    elsewhere in the article after another word (`وقال أسانج`), so it is a
+    person's surname; the body stops before the name (first name and surname)."""
+    if last - head < 3 or not _name_word(words[last][2]):
+        return last
+    surname, before = fold(words[last][2]), fold(words[last - 1][2])
+    alone = any(
+        fold(w) == surname and k > 0 and fold(words[k - 1][2]) != before
+        for k, (_, _, w) in enumerate(words)
+        if k != last
+    )
+    if not alone:
+        return last
+    return last - 2 if _name_word(words[last - 1][2]) else last - 1
 
 
 def _has_pronoun(word: str) -> bool:

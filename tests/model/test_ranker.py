@@ -305,3 +305,28 @@ def test_a_spokeswoman_for_a_named_minister_is_not_the_minister():
     first = quote(t, "القرار نهائي", "وقال", "متحدث باسم رئيسة الحكومة هالة برادة")
     cands = candidates(t, [first], 0, [span(t, "هالة برادة")])
     assert [c.span.text for c in cands] == [first.speaker.text]
+
+
+def test_a_body_run_stops_before_the_person_named_after_it():
+    from qawl.model.candidates import lexical_mentions
+
+    t = "وقال مؤسس موقع نوراليكس رامي زيداني إن الموقع سيعود. وأضاف زيداني أن القضية سياسية."
+    found = [m.text for m in lexical_mentions(t)]
+    assert "موقع نوراليكس" in found and "رامي زيداني" in found
+    t = "وقالت وكالة ستار آند فيلد إن التصنيف ثابت. وأكدت ستار آند فيلد أن الأفق مستقر."
+    assert "وكالة ستار آند فيلد" in [m.text for m in lexical_mentions(t)]
+
+
+def test_a_body_named_only_by_its_kind_does_not_absorb_another_named_body():
+    t = (
+        "وقالت شركة نجمة إن الأرباح زادت. وأضافت الشركة أن المبيعات قوية. "
+        "وقالت شركة ZEN إن الطلب يتراجع."
+    )
+    quotes = [
+        quote(t, "الأرباح زادت", "وقالت", "شركة نجمة"),
+        quote(t, "المبيعات قوية", "وأضافت", "الشركة"),
+        quote(t, "الطلب يتراجع", "وقالت شركة ZEN", "شركة ZEN"),
+    ]
+    quotes, entities = group(t, quotes, [q.speaker for q in quotes])
+    assert quotes[0].entity == quotes[1].entity != quotes[2].entity
+    assert [e.name for e in entities] == ["شركة نجمة", "شركة ZEN"]
