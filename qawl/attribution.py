@@ -673,7 +673,37 @@ def _clause_subject(text: str, cue: Span | None) -> Span | None:
         return None  # a verb opening its sentence has no subject before it
     if len(text[start : cue.start].split()) > MAX_CLAUSE:
         return None
-    return _opening_subject(text, start, cue.start)
+    subject = _opening_subject(text, start, cue.start)
+    if subject is None:
+        return None
+    return _relayed_speech_owner(text, start, subject.start, cue.start) or subject
+
+
+_RELAY_VERBS = frozenset(
+    fold(w) for w in ("نقلت", "ونقلت", "نقل", "ونقل", "أوردت", "وأوردت", "أورد", "وأورد",
+                      "بثت", "وبثت", "نشرت", "ونشرت")
+)  # fmt: skip
+_SPEECH_NOUNS = frozenset(
+    fold(w) for w in ("حديث", "تصريحات", "تصريح", "كلام", "خطاب", "كلمة", "أقوال")
+)  # fmt: skip
+MAX_RELAY_REACH = 10  # words from the relaying subject to the speech it relays
+
+
+def _relayed_speech_owner(text: str, start: int, subject: int, end: int) -> Span | None:
+    """`ونقلت وكالة الأنباء حديث NAME في الحفل، إذ قال`: a medium that relays
+    a speech is not its speaker; the speech's owner is (its subject, from
+    ``subject``, may have run on into the speech)."""
+    first = next(_words(text, start, end), None)
+    if first is None or first[2] not in _RELAY_VERBS:
+        return None
+    for index, (_, stop, norm) in enumerate(_words(text, subject, end)):
+        if index >= MAX_RELAY_REACH:
+            break
+        if norm in _SPEECH_NOUNS:
+            name = _name_after(text, stop)
+            at = text.find(name, stop) if name else -1
+            return Span.of(text, at, at + len(name)) if at >= 0 else None
+    return None
 
 
 def _previous_sentence_subject(

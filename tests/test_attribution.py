@@ -446,6 +446,15 @@ def test_another_holder_of_a_shorter_title_does_not_name_the_description():
     assert entity_name([mention], text) == "وزير الخارجية الكندي"
 
 
+def test_a_medium_that_relays_a_speech_is_not_its_speaker():
+    doc = rules(
+        'ونقلت وكالة الأنباء الرسمية حديث بوزيان في احتفالية الحزب، إذ قال: "سنواصل العمل". '
+        "وأضاف أن الحزب قوي."
+    )
+    assert [q.resolved_to.text for q in doc.quotes] == ["بوزيان", "بوزيان"]
+    assert names(doc) == ["بوزيان", "بوزيان"]
+
+
 def test_a_name_led_speaker_stops_before_the_verbs_object():
     text = "ووصف مجاهد مراسلات المحامي بأنها غير مقبولة."
     quote = _quote(text, "ووصف", "مجاهد مراسلات المحامي", "غير مقبولة")
