@@ -1303,8 +1303,9 @@ def _is_proper(word: str) -> bool:
         # nunation (`خبراً`, `عاجلٌ`) marks an indefinite noun, never a name
         and not any("\u064b" <= ch <= "\u064d" for ch in word)
         and not word.startswith("ل\u0640")  # `لـCNN`: to whom, not who
-        # an attached pronoun (`ونظيرتها`, `زملاؤهم`) ends no name
+        # an attached pronoun (`ونظيرتها`, `زملاؤهم`, `تفاؤله`) ends no name
         and not (len(norm) >= 5 and norm.endswith(("ها", "هم", "هما")))
+        and not (len(word) >= 5 and word.endswith("ه") and not word.endswith("الله"))
         # On the word as written: `إليستير`, `ألبرت` fold to a false `ال`.
         and not _bare(word).startswith(("ال", "لل", "بال", "وال", "فال", "كال"))
         and norm not in word_list("titles.txt")

@@ -455,6 +455,14 @@ def test_a_medium_that_relays_a_speech_is_not_its_speaker():
     assert names(doc) == ["بوزيان", "بوزيان"]
 
 
+def test_a_noun_with_an_attached_pronoun_ends_a_name():
+    from qawl.model.candidates import lexical_mentions
+
+    text = "وأبدى سامر بوزيان تفاؤله بالاتفاق."
+    assert "سامر بوزيان" in [m.text for m in lexical_mentions(text)]
+    assert _person_name("سامر بوزيان تفاؤله") == "سامر بوزيان"
+
+
 def test_a_name_led_speaker_stops_before_the_verbs_object():
     text = "ووصف مجاهد مراسلات المحامي بأنها غير مقبولة."
     quote = _quote(text, "ووصف", "مجاهد مراسلات المحامي", "غير مقبولة")
