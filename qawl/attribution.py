@@ -605,12 +605,13 @@ def _resolve_implicit(
     `عن` of a relayed `قوله`, else the last source before the quote that agrees
     with its cue."""
     position = (quote.cue or quote.content).start
-    subject = (
-        _verb_subject_before(text, quote.cue)
-        or _clause_subject(text, quote.cue)
-        or _relayed_source(text, quote.cue)
-        or _previous_sentence_subject(text, quote.cue, previous_end, gender)
+    subjects = (
+        _verb_subject_before(text, quote.cue),
+        _clause_subject(text, quote.cue),
+        _relayed_source(text, quote.cue),
+        _previous_sentence_subject(text, quote.cue, previous_end, gender),
     )
+    subject = next((s for s in subjects if s is not None and _may_speak(s.text, gender)), None)
     if subject is not None:
         return _subject_entity(text, built, subject, gender)
     last = None
@@ -727,6 +728,12 @@ def _previous_sentence_subject(
         if subject is not None:
             return None if _disagrees(_mention_gender(subject.text), gender) else subject
     return None
+
+
+def _may_speak(subject: str, gender: str) -> bool:
+    """`وقالت` cannot speak for `الدكتور NAME`, though he opens its sentence; a
+    body's grammatical gender (`الوزارة ...، مضيفا`) tells nothing."""
+    return _is_org(subject) or not _disagrees(_mention_gender(subject), gender)
 
 
 def _disagrees(first: str, second: str) -> bool:

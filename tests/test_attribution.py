@@ -463,6 +463,19 @@ def test_a_noun_with_an_attached_pronoun_ends_a_name():
     assert _person_name("سامر بوزيان تفاؤله") == "سامر بوزيان"
 
 
+def test_a_feminine_participle_skips_a_male_subject_of_its_sentence():
+    doc = rules(
+        "وقالت الباحثة سلمى قاسم إن العينة صغيرة. "
+        "وأوضح الدكتور جون بيرد النتائج للصحفيين، مؤكدة أن الدراسة ستستمر."
+    )
+    assert names(doc)[-1] == "سلمى قاسم"
+
+
+def test_a_headquarters_is_no_cue():
+    doc = rules("وذكر المرصد، ومقره في لندن، أن الاشتباكات توقفت.")
+    assert [q.cue.text for q in doc.quotes] == ["وذكر"]
+
+
 def test_a_name_led_speaker_stops_before_the_verbs_object():
     text = "ووصف مجاهد مراسلات المحامي بأنها غير مقبولة."
     quote = _quote(text, "ووصف", "مجاهد مراسلات المحامي", "غير مقبولة")
