@@ -212,13 +212,21 @@ def _before_apposed_person(words: list[tuple[int, int, str]], head: int, last: i
         return last
     surname, before = fold(words[last][2]), fold(words[last - 1][2])
     alone = any(
-        fold(w) == surname and k > 0 and fold(words[k - 1][2]) != before
+        fold(w) == surname and k > 0 and fold(words[k - 1][2]) not in (before, *_bodies_of())
         for k, (_, _, w) in enumerate(words)
         if k != last
     )
     if not alone:
         return last
     return last - 2 if _name_word(words[last - 1][2]) else last - 1
+
+
+@lru_cache(maxsize=1)
+def _bodies_of() -> frozenset[str]:
+    """A body's head as written before its name (`فريق`, `لفريق`, `والنادي`):
+    the name after it is the body's (`لفريق مارينرز`), not a person's."""
+    heads = _ORG_HEADS | {"ال" + h for h in _ORG_HEADS}
+    return frozenset(p + h for h in heads for p in ("", "ل", "ب", "و", "لل"))
 
 
 def _has_pronoun(word: str) -> bool:

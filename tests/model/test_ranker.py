@@ -315,6 +315,8 @@ def test_a_body_run_stops_before_the_person_named_after_it():
     assert "موقع نوراليكس" in found and "رامي زيداني" in found
     t = "وقالت وكالة ستار آند فيلد إن التصنيف ثابت. وأكدت ستار آند فيلد أن الأفق مستقر."
     assert "وكالة ستار آند فيلد" in [m.text for m in lexical_mentions(t)]
+    t = "وانضم إلى نادي ويست كوست ستارز الأسبوع الماضي. وقال إنه ممتن لفريق ستارز."
+    assert "نادي ويست كوست ستارز" in [m.text for m in lexical_mentions(t)]
 
 
 def test_a_body_named_only_by_its_kind_does_not_absorb_another_named_body():
