@@ -1440,12 +1440,16 @@ def _fuller_mention(text: str, mention: Span) -> str | None:
 
 
 def _name_after_relative(text: str, end: int) -> str:
-    """`المتحدث باسم التحالف الذي يقوده ...، NAME، أن`: the name set off by
-    commas after the description's relative clause."""
+    """`المتحدث باسم التحالف الذي يقوده ...، NAME، أن`, `مدير الشركة في
+    فرنسا، NAME، إن`: the name set off by commas after the description's
+    relative clause or place."""
     clause = re.match(r"\s+(\S+)[^،,.:\n]{0,100}(?=[،,])", text[end:])
-    if clause is None or fold(clause.group(1)) not in _RELATIVES:
+    if clause is None or fold(clause.group(1)) not in _RELATIVES | _PLACE_PREPOSITIONS:
         return ""
     return _name_after(text, end + clause.end())
+
+
+_PLACE_PREPOSITIONS = frozenset(fold(w) for w in ("في", "لدى"))
 
 
 def _name_after_shorter_title(text: str, phrase: str) -> str:
@@ -1570,9 +1574,11 @@ def _named_like(text: str, phrase: str) -> str:
     return ""
 
 
-def _name_before(text: str, start: int) -> str:
+def _name_before(text: str, start: int, appositions: int = 1) -> str:
     """The name that a description is apposed to (`رامي سلوم، الناطق باسم
-    ...` for `الناطق باسم ...`): two to four proper words before a comma."""
+    ...` for `الناطق باسم ...`): two to four proper words (more with `بن`,
+    `آل`) before a comma, or before one other titled apposition (`NAME، نائب
+    حاكم دبي، وزير المالية`)."""
     head = re.search(r"((?:\S+ ){0,5}\S+)\s*[،,]\s*$", text[max(0, start - 80) : start])
     if head is None:
         return ""
@@ -1582,10 +1588,14 @@ def _name_before(text: str, start: int) -> str:
         if not (_is_proper(word) or (not run and _is_family_word(fold(word)))):
             break
         run.insert(0, word)
-    run = run[-4:]
-    if len(run) < 2 or is_common_noun(run[0]):
-        return ""
-    return " ".join(run)
+    links = sum(fold(w) in _NAME_LINKS for w in run)
+    run = run[-(4 + links) :]
+    if len(run) >= 2 and not is_common_noun(run[0]):
+        return " ".join(run)
+    segment = re.search(r"[،,]\s*((?:\S+ ){0,4}\S+)\s*[،,]\s*$", text[max(0, start - 80) : start])
+    if appositions and segment and fold(segment.group(1).split()[0]) in word_list("titles.txt"):
+        return _name_before(text, start - len(segment.group(0)) + 1, appositions - 1)
+    return ""
 
 
 def _may_start_person(word: str) -> bool:

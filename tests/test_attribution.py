@@ -434,6 +434,31 @@ def test_a_description_is_named_where_the_article_writes_its_first_words():
     assert entity_name([mention], text) == "ماريو كوستا"
 
 
+@pytest.mark.parametrize(
+    ("text", "description", "expected"),
+    [
+        (  # the name after the description's place, set off by commas
+            "وقال مدير شركة نوفا في الجزائر، كمال بوزيد، إن المصنع جاهز. "
+            "وأكد مدير شركة نوفا أن الإنتاج سيبدأ.",
+            "مدير شركة نوفا",
+            "كمال بوزيد",
+        ),
+        (  # the name before two appositions, the second the description
+            "قال الشيخ سالم بن راشد آل ناصر، نائب حاكم الإمارة، وزير المالية، إن "
+            "الدين تراجع. وأضاف وزير المالية أن السيولة متوفرة.",
+            "وزير المالية",
+            "سالم بن راشد آل ناصر",
+        ),
+    ],
+)
+def test_a_description_is_named_by_the_name_apposed_to_it(text, description, expected):
+    from qawl.attribution import entity_name
+
+    start = text.rindex(description)
+    mention = Span(start, start + len(description), description)
+    assert entity_name([mention], text) == expected
+
+
 def test_another_holder_of_a_shorter_title_does_not_name_the_description():
     from qawl.attribution import entity_name
 
