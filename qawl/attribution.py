@@ -1444,9 +1444,17 @@ def _name_after_relative(text: str, end: int) -> str:
     فرنسا، NAME، إن`: the name set off by commas after the description's
     relative clause or place."""
     clause = re.match(r"\s+(\S+)[^،,.:\n]{0,100}(?=[،,])", text[end:])
-    if clause is None or fold(clause.group(1)) not in _RELATIVES | _PLACE_PREPOSITIONS:
+    if clause is not None and fold(clause.group(1)) in _RELATIVES | _PLACE_PREPOSITIONS:
+        return _name_after(text, end + clause.end())
+    # `مديرة القسم في المنظمة NAME إن`: a definite place, then the name and its cue
+    place = re.match(r"\s+(\S+)((?:\s+ال\w+){1,2})(?=\s)", text[end:])
+    if place is None or fold(place.group(1)) not in _PLACE_PREPOSITIONS:
         return ""
-    return _name_after(text, end + clause.end())
+    name = _name_after(text, end + place.end())
+    at = text.find(name, end + place.end()) if name else -1
+    if len(name.split()) < 2 or not _apposition_closed(text, at + len(name)):
+        return ""
+    return name
 
 
 _PLACE_PREPOSITIONS = frozenset(fold(w) for w in ("في", "لدى"))

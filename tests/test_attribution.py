@@ -443,6 +443,12 @@ def test_a_description_is_named_where_the_article_writes_its_first_words():
             "مدير شركة نوفا",
             "كمال بوزيد",
         ),
+        (  # the name right after the description's definite place, before its cue
+            "وقالت مديرة قسم الطوارئ في المنظمة سلمى العيادي إن الأدلة جديدة. "
+            "وأضافت مديرة قسم الطوارئ أن التحقيق مستمر.",
+            "مديرة قسم الطوارئ",
+            "سلمى العيادي",
+        ),
         (  # the name before two appositions, the second the description
             "قال الشيخ سالم بن راشد آل ناصر، نائب حاكم الإمارة، وزير المالية، إن "
             "الدين تراجع. وأضاف وزير المالية أن السيولة متوفرة.",
