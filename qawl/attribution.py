@@ -326,6 +326,8 @@ def _match(entities: list[_Entity], mention: str) -> _Entity | None:
             continue  # `ليبيا` is not `سفير ليبيا ... كمال الهادي`; `الهادي` is
         if named and not entity.has_person_name and not entity.keys() & person_keys:
             continue  # nor is `NAME، مدير المجموعة الحقوقية` the group quoted before him
+        if named and entity.speaks_for and not entity.has_person_name:
+            continue  # `تيريزا ماي` is not the unnamed `متحدث باسم رئيسة الوزراء تيريزا ماي`
         if apposed_name and entity.has_person_name and entity.name_keys <= key - person_keys:
             continue  # `سامي الورد رئيس "نوفاكس"` is not the `نوفاكس` of his title
         keys = entity.keys()
@@ -1472,6 +1474,8 @@ def _name_after_shorter_title(text: str, phrase: str) -> str:
         shorter = re.escape(" ".join(words[:size]))
         for match in re.finditer(r"(?<!\w)" + shorter + r"\s*[،,]?\s*(?=\S)", text):
             after = text[match.end() :]
+            if after.startswith(words[size]):
+                continue  # the description itself, whose own words go on
             if _leads_to_name(after.split(maxsplit=1)[0]):
                 continue  # an adjective or a title: another holder of the title
             name = _name_after(text, match.end())

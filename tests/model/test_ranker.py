@@ -332,3 +332,18 @@ def test_a_body_named_only_by_its_kind_does_not_absorb_another_named_body():
     quotes, entities = group(t, quotes, [q.speaker for q in quotes])
     assert quotes[0].entity == quotes[1].entity != quotes[2].entity
     assert [e.name for e in entities] == ["شركة نجمة", "شركة ZEN"]
+
+
+def test_a_spokesman_for_a_named_minister_and_the_minister_are_two_entities():
+    t = (
+        "وقال متحدث باسم رئيسة الحكومة هالة برادة إن القرار نهائي. "
+        "وكانت هالة برادة قد أعلنت أن الحوار مستمر."
+    )
+    quotes = [
+        quote(t, "القرار نهائي", "وقال", "متحدث باسم رئيسة الحكومة هالة برادة"),
+        quote(t, "الحوار مستمر", "أعلنت"),
+    ]
+    chosen = [quotes[0].speaker, span(t, "هالة برادة", 1)]
+    quotes, entities = group(t, quotes, chosen)
+    assert quotes[0].entity != quotes[1].entity
+    assert [e.name for e in entities] == ["متحدث باسم رئيسة الحكومة هالة برادة", "هالة برادة"]
