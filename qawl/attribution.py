@@ -604,8 +604,8 @@ def _resolve_implicit(
 ) -> _Entity:
     """The subject of the verb that a participle follows (`وأردف المندوب
     قائلاً`, convention 18) or of the participle's sentence, the source after
-    `عن` of a relayed `قوله`, else the last source before the quote that agrees
-    with its cue."""
+    `عن` of a relayed `قوله` (the first of them that a person's gender lets
+    speak), else the last source before the quote that agrees with its cue."""
     position = (quote.cue or quote.content).start
     subjects = (
         _verb_subject_before(text, quote.cue),

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import torch
 
@@ -138,6 +139,7 @@ def lexical_mentions(text: str) -> list[Span]:
     head word (`منظمة العفو الدولية`, `لوزارة الدفاع` without its `ل`)."""
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
     written = {fold(w) for _, _, w in words}
+    written_after = _words_before_each(words)
     body_ends = word_list("boundaries.txt") | word_list("complementisers.txt") | _PREPOSITIONS
     out: list[Span] = []
     i = 0
@@ -163,7 +165,7 @@ def lexical_mentions(text: str) -> list[Span]:
                 )
             ):
                 j += 1
-            j = _before_apposed_person(words, i, j)
+            j = _before_apposed_person(words, i, j, written_after)
             out.append(Span.of(text, start + (1 if prefixed else 0), words[j][1]))
             i = j + 1 if j > i else i + 1
             continue
@@ -203,20 +205,26 @@ def lexical_mentions(text: str) -> list[Span]:
     return out
 
 
-def _before_apposed_person(words: list[tuple[int, int, str]], head: int, last: int) -> int:
+def _words_before_each(words: list[tuple[int, int, str]]) -> dict[str, set[str]]:
+    """Each folded word of the article -> the folded words written right before it."""
+    before: dict[str, set[str]] = {}
+    for (_, _, previous), (_, _, word) in pairwise(words):
+        before.setdefault(fold(word), set()).add(fold(previous))
+    return before
+
+
+def _before_apposed_person(
+    words: list[tuple[int, int, str]], head: int, last: int, written_after: dict[str, set[str]]
+) -> int:
     """Where a body's run ends when a person's name follows its own name
-    (`مؤسس موقع ويكيليكس جوليان أسانج`): the run's last word is written
-    elsewhere in the article after another word (`وقال أسانج`), so it is a
+    (`مؤسس موقع ويكيليكس جوليان أسانج`): the run's last word is also written
+    after another word that is not a body's head (`وقال أسانج`), so it is a
     person's surname; the body stops before the name (first name and surname)."""
     if last - head < 3 or not _name_word(words[last][2]):
         return last
-    surname, before = fold(words[last][2]), fold(words[last - 1][2])
-    alone = any(
-        fold(w) == surname and k > 0 and fold(words[k - 1][2]) not in (before, *_bodies_of())
-        for k, (_, _, w) in enumerate(words)
-        if k != last
-    )
-    if not alone:
+    before = fold(words[last - 1][2])
+    others = written_after.get(fold(words[last][2]), set()) - {before} - _bodies_of()
+    if not others:
         return last
     return last - 2 if _name_word(words[last - 1][2]) else last - 1
 
