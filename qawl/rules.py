@@ -456,6 +456,7 @@ def _fronted_subject(doc: _Doc, i: int) -> Span | None:
         k -= 1
     if k >= 0 and doc.toks[k].text in "،,":
         k -= 1  # `بيد أن الناشط NAME، يقول إن`: a comma may set the subject off
+        k = _before_relative_clause(doc, k)
     words: list[Token] = []
     while k >= 0 and len(words) <= MAX_FRONTED:
         tok = doc.toks[k]
@@ -482,6 +483,21 @@ def _fronted_subject(doc: _Doc, i: int) -> Span | None:
     if words[0].norm[:1] == "و" and words[0].norm not in _SOURCE_HEADS:
         return None  # `وأدانت المجموعة ما قالت`: a verb of its own opens the clause
     return _speaker_span(doc, words)
+
+
+MAX_RELATIVE_CLAUSE = 15  # words of a relative clause between a subject and its verb
+
+
+def _before_relative_clause(doc: _Doc, k: int) -> int:
+    """`غير أن الوزير NAME الذي يعد من ...، اعتبر أن`: the index before the
+    relative clause that ends at ``k`` (``k`` itself when there is none)."""
+    for j in range(k, max(-1, k - MAX_RELATIVE_CLAUSE), -1):
+        tok = doc.toks[j]
+        if tok.text in ".،,:\n":
+            break
+        if tok.norm in _RELATIVES and j > 0:
+            return j - 1
+    return k
 
 
 # Words after which a clause, and its fronted subject, begins.

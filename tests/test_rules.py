@@ -39,6 +39,16 @@ def test_direct_quote_with_cue_and_speaker():
     assert doc.entity(q.entity).name == "أحمد سالم"
 
 
+def test_a_fronted_subject_is_found_before_its_relative_clause():
+    doc = rules(
+        "وندد أعضاء في الحكومة بالاتفاق. غير أن وزير المالية سامر الحلبي الذي يعتبر من "
+        "أنصار السوق في الحكومة، اعتبر أن الاتفاق مقبول."
+    )
+    (quote,) = doc.quotes
+    assert quote.speaker.text == "وزير المالية سامر الحلبي"
+    assert quote.content.text == "الاتفاق مقبول"
+
+
 def test_indirect_quote_excludes_complementiser_and_final_stop():
     q = only(rules("وأكد المدير أن العمل سيستأنف غدا."))
     assert (q.kind, q.content.text) == ("indirect", "العمل سيستأنف غدا")
