@@ -834,6 +834,21 @@ def _body_run(text: str, after: int, words: list[tuple[int, int, str]]) -> Span 
     return Span.of(text, words[0][0], end)
 
 
+def _containing(built: list[_Entity], mention: Span) -> _Entity | None:
+    """`مصدر` chosen inside `مصدر في التحالف الدولي`: a generic word of an
+    entity's own mention names that entity."""
+    if not mention_key(mention.text) <= _GENERIC:
+        return None
+    return next(
+        (
+            e
+            for e in reversed(built)
+            if any(m.start <= mention.start and mention.end <= m.end for m in e.mentions)
+        ),
+        None,
+    )
+
+
 def _new_entity(mention: str) -> _Entity:
     """An entity begun by a mention, with what the mention tells of it."""
     return _Entity(
@@ -843,7 +858,9 @@ def _new_entity(mention: str) -> _Entity:
 
 def _subject_entity(text: str, built: list[_Entity], mention: Span, gender: str) -> _Entity:
     """The entity a fallback mention names, made when new; the mention joins it."""
-    entity = _match(built, _without_attached_preposition(text, mention.text))
+    entity = _containing(built, mention) or _match(
+        built, _without_attached_preposition(text, mention.text)
+    )
     if entity is None:
         entity = _new_entity(mention.text)
         if entity.gender == "?" and not entity.is_org:

@@ -347,3 +347,18 @@ def test_a_spokesman_for_a_named_minister_and_the_minister_are_two_entities():
     quotes, entities = group(t, quotes, chosen)
     assert quotes[0].entity != quotes[1].entity
     assert [e.name for e in entities] == ["متحدث باسم رئيسة الحكومة هالة برادة", "هالة برادة"]
+
+
+def test_a_generic_word_chosen_inside_a_mention_names_that_mention_entity():
+    t = (
+        "وقال مصدر في الجيش النظامي إن القصف توقف. "
+        "وقال مصدر في الشرطة إن الطرق مغلقة. وأضاف المصدر أن الهدنة صامدة."
+    )
+    quotes = [
+        quote(t, "القصف توقف", "وقال", "مصدر في الجيش النظامي"),
+        quote(t, "الطرق مغلقة", "وقال مصدر في الشرطة", "مصدر في الشرطة"),
+        quote(t, "الهدنة صامدة", "وأضاف", "المصدر"),
+    ]
+    chosen = [quotes[0].speaker, quotes[1].speaker, span(t, "مصدر", 1)]
+    quotes, entities = group(t, quotes, chosen)
+    assert quotes[2].entity == quotes[1].entity != quotes[0].entity
