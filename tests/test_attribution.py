@@ -486,6 +486,14 @@ def test_a_medium_that_relays_a_speech_is_not_its_speaker():
     assert names(doc) == ["بوزيان", "بوزيان"]
 
 
+@pytest.mark.parametrize("word", ["العديد", "الكثير", "الأسبوع", "الشهر"])
+def test_a_quantity_or_a_time_after_a_name_is_no_family_name(word):
+    from qawl.model.candidates import lexical_mentions
+
+    text = f"وعقد سامر بوزيان {word} من اللقاءات."
+    assert "سامر بوزيان" in [m.text for m in lexical_mentions(text)]
+
+
 def test_a_noun_with_an_attached_pronoun_ends_a_name():
     from qawl.model.candidates import lexical_mentions
 
