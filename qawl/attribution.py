@@ -82,8 +82,9 @@ def mention_key(mention: str) -> frozenset[str]:
     # `إدارة ... التابعة لوزارة الداخلية` is not the ministry: its key stops there.
     mention = _before_relative(mention)
     words = [fold(w) for w in re.findall(r"\w+", mention)]
-    cut = next((" ".join(words[:i]) for i, w in enumerate(words) if w in _SUBORDINATE), None)
-    for tok in _compounds(name_tokens(mention if cut is None else cut), mention):
+    end = next((i for i, w in enumerate(words) if w in _SUBORDINATE), None)
+    named = mention if end is None else " ".join(words[:end])
+    for tok in _compounds(name_tokens(named), words[:end]):
         if tok in titles or tok.startswith("نظير") or tok in _ANAPHORS:
             continue
         if tok[:1] in _PREFIX_PREPOSITIONS and tok[1:3] == "ال":
@@ -94,10 +95,9 @@ def mention_key(mention: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def _compounds(tokens: frozenset[str], mention: str) -> frozenset[str]:
-    """`نصر الله` and `عبد الله` as the one word they are also written as
-    (`نصرالله`), so that both spellings name the same person."""
-    words = [fold(w) for w in re.findall(r"\w+", mention)]
+def _compounds(tokens: frozenset[str], words: list[str]) -> frozenset[str]:
+    """`نصر الله` and `عبد الله` (``words`` folded) as the one word they are
+    also written as (`نصرالله`), so that both spellings name the same person."""
     pairs = [(a, b) for a, b in pairwise(words) if b == "الله" or a == "عبد"]
     if not pairs:
         return tokens
