@@ -21,7 +21,7 @@ from qawl.attribution import (
     attribute,
     is_the_name_ali,
 )
-from qawl.lexicon import Cue, is_common_noun, lookup_cue, word_list
+from qawl.lexicon import Cue, ambiguous_cue, is_common_noun, lookup_cue, word_list
 from qawl.schema import Document, Quote, Span
 from qawl.text import MarkPair, Token, fold, pair_marks, sentences, strip_span, tokens
 
@@ -228,12 +228,22 @@ def _before_object(speaker: list[Token]) -> list[Token]:
     its last name word (`الرئيس NAME القرار` -> `الرئيس NAME`), else its
     first word (`الوزير القرار` -> `الوزير`)."""
     names = [k for k, tok in enumerate(speaker) if _is_name_word(tok)]
-    return speaker[: names[-1] + 1] if names else speaker[:1]
+    if names:
+        return speaker[: names[-1] + 1]
+    head = speaker[0].norm if speaker else ""
+    if head in word_list("titles.txt") and not head.startswith("ال"):
+        # an indefinite title takes its complement (`وزير التربية والتعليم المصري`)
+        chain = 1
+        while chain < len(speaker) and speaker[chain].norm.startswith(("ال", "وال")):
+            chain += 1
+        return speaker[:chain]
+    return speaker[:1]
 
 
 def _is_name_word(tok: Token) -> bool:
+    # `والأسرة` in `وزيرة المرأة والأسرة والطفولة NAME` is a title's word, not a name
     return (
-        not tok.norm.startswith("ال")
+        not tok.norm.startswith(("ال", "وال"))
         and tok.norm not in _NOT_NAMES
         and tok.norm not in word_list("documents.txt")
         and not tok.norm.startswith(("لل", "بال"))
@@ -376,7 +386,7 @@ class RuleExtractor:
         found: list[Quote] = []
         seen: set[Span] = set()  # one quote per content: the first cue found owns it
         for i, tok in enumerate(doc.toks):
-            cue = _cue_of(tok)
+            cue = _cue_of(tok) or _cue_in_context(doc, i)
             if cue is None:
                 continue
             quote = _source_quote(doc, i, found) if cue.pos == "source" else _cue_quote(doc, i, cue)
@@ -386,6 +396,29 @@ class RuleExtractor:
         found = _without_cues_inside_direct_quotes(found)
         found.sort(key=lambda q: (q.content.start, q.content.end))
         return found
+
+
+# Set-aside verbs (lexicon/ambiguous.txt) that are cues where their clause
+# opens with them and runs to `أن` (`وبين الوزير أن`, not `بين البلدين`; `ورد`).
+_CUES_IN_CONTEXT = frozenset(fold(w) for w in ("بين", "رد"))
+
+
+def _cue_in_context(doc: _Doc, i: int) -> Cue | None:
+    tok = doc.toks[i]
+    norm = tok.norm
+    bare = norm[1:] if norm[:1] in "وف" and len(norm) > 3 else norm
+    if bare not in _CUES_IN_CONTEXT or (cue := ambiguous_cue(bare)) is None:
+        return None
+    before = doc.toks[i - 1] if i else None
+    opens = bare != norm or before is None or before.text in ".،,:\n" or _opens_clause(before)
+    if not opens and doc.sentence_of(tok.start)[0] != tok.start:
+        return None
+    for after in doc.toks[i + 1 : i + 1 + MAX_SPEAKER]:
+        if _is_complementiser(after):
+            return cue
+        if after.text in ".:\n" or doc.pair_at(after) or _cue_of(after) or after.norm == "و":
+            return None
+    return None
 
 
 def _with_name_particles(toks: list[Token]) -> list[Token]:
@@ -660,8 +693,10 @@ def _apposition(doc: _Doc, k: int, speaker: list[Token]) -> list[Token]:
         return []
     words: list[Token] = []
     for tok in doc.toks[k : k + MAX_APPOSITION + 1]:
-        if tok.text in "،,:" or _is_complementiser(tok) or tok.text in _QUOTE_MARKS:
+        if tok.text in "،,:(" or _is_complementiser(tok) or tok.text in _QUOTE_MARKS:
             return words
+        if len(words) >= 2 and not _has_name(speaker) and _closes_apposition(tok):
+            return words  # `NAME لمراسلنا، أن`, `NAME في تصريح إن`
         family = bool(words) and tok.norm.startswith("ال")  # `يوسف الكامل`
         if not (_is_name_word(tok) or family) or _is_boundary(tok) or _cue_of(tok):
             return []
@@ -669,6 +704,14 @@ def _apposition(doc: _Doc, k: int, speaker: list[Token]) -> list[Token]:
             return []
         words.append(tok)
     return []
+
+
+def _closes_apposition(tok: Token) -> bool:
+    """After a name in apposition, whom he told (`لمراسل`) or the occasion
+    (`في تصريح`) ends it."""
+    return tok.norm in ("في", "خلال") or (
+        tok.norm[:1] == "ل" and _heads_a_description(tok.norm[1:], tok.text[1:])
+    )
 
 
 def _after_colon(doc: _Doc, j: int, cue_tok: Token, speaker: list[Token]) -> Quote | None:
@@ -764,12 +807,39 @@ def _quote(
         content = _balanced(doc, content)
     if speaker and _relayed_by(doc, cue_tok, speaker):
         speaker = []  # `حسبما نقلته وكالة ...`: the outlet relays the source named before
+    if speaker and len(speaker) <= 2 and _possessed_thing(speaker[0]):
+        speaker = []  # `وتابع حديثه`, `أكد خلاله`, `بحسب ترجيحه`: his, the one named before
     return Quote(
         content=content,
         kind=kind,
         cue=Span.of(doc.text, cue_tok.start, cue_tok.end),
         speaker=_speaker_span(doc, speaker),
     )
+
+
+_POSSESSIVE = ("هما", "هم", "هن", "ها", "ه")
+# Prepositions that end in `ي` before a pronoun (`عليه`, `إليه`, `لديه`): not a name's `يه`.
+_PREPOSITIONS = frozenset(
+    fold(w) for w in ("خلال", "على", "إلى", "عن", "من", "في", "مع", "لدى", "عند", "أمام",
+                      "بعد", "قبل", "فوق", "تحت", "حول", "بين", "ضد", "دون", "لأن", "بأن", "لكن")
+)  # fmt: skip
+
+
+def _possessed_thing(tok: Token) -> bool:
+    """A word with a possessive pronoun that names no one (`حديثه`, `ترجيحه`,
+    `معرفتهم`, `خلاله`); not a person's relation (`محاميه`, `زميلتها`, `أحدهم`,
+    `نظيره`), nor a name that ends in `ه` (`نصرالله`, `جوزيه`)."""
+    word = tok.text
+    suffix = next((s for s in _POSSESSIVE if word.endswith(s)), "")
+    stem = word[: -len(suffix)] if suffix else ""
+    if len(stem) < 3 or stem.startswith(("ال", "وال")) or word.endswith("الله"):
+        return False
+    if suffix == "ه" and stem.endswith("ي") and fold(stem) not in _PREPOSITIONS:
+        return False  # `جوزيه`, `بارنييه`: a foreign name's ending
+    bare = stem.removeprefix("و").removeprefix("ب").removeprefix("ل")
+    forms = {fold(word), fold(stem), fold(bare)}
+    forms |= {fold(f[:-1] + end) for f in (stem, bare) if f.endswith("ت") for end in ("", "ة")}
+    return not forms & (word_list("kin.txt") | word_list("titles.txt") | _NOT_NAMES)
 
 
 _OUTLETS = frozenset(

@@ -170,7 +170,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-_TOKEN = re.compile(r"\S+")
+_TOKEN = re.compile(r"[^\s()]+|[()]")  # a bracket is a word of its own: `NAME(الحزب)`
 # A one-letter preposition or conjunction written onto an opening mark (`بـ"`, `لـ«`, `و"`).
 _PREFIX_BEFORE_MARK = re.compile(r"((?:[وف]?[بلك]|[وف])\u0640?)(?=[«“\"‹„])")
 # Punctuation peeled off a whitespace token so that `كيري،` reads as `كيري`.

@@ -555,3 +555,57 @@ def test_whom_a_fronted_subject_told_is_not_the_speaker():
 def test_a_translation_after_according_to_is_no_source():
     doc = rules("ومن جهته، قال الوزير الضيف بحسب الترجمة العربية لكلامه إن البلدين صديقان.")
     assert [q.speaker.text if q.speaker else None for q in doc.quotes] == ["الوزير الضيف"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # a title's conjoined words (`والأسرة`) are no name: the mention runs on to it
+        ("أفادت وزيرة الصحة والأسرة والطفولة سلمى الورتاني أن المستشفيات جاهزة.", "سلمى الورتاني"),
+        # a name in apposition, closed by whom he told or by the occasion
+        ("وأكد المندوب الجهوي، كمال الهادفي لمراسل الإذاعة، أن الموسم جيد.", "كمال الهادفي"),
+        ("وقال مدير التجارة، سامي العلوي في تصريح للإذاعة إن الصادرات ارتفعت.", "سامي العلوي"),
+        # ... or by his party in brackets written onto the name
+        ("قال النائب بالبرلمان، منير الطرابلسي(حزب التيار)، إن القانون لن يمر.", "منير الطرابلسي"),
+    ],
+)
+def test_a_title_led_speaker_runs_on_to_its_holders_name(text: str, name: str):
+    doc = rules(text)
+    assert doc.entity(only(doc).entity).name == name
+
+
+def test_an_indefinite_title_before_a_describing_verbs_object_keeps_its_complement():
+    quote = only(rules("وصف وزير التربية والتعليم المصري، الدكتور طارق شوقي، القرار بأنه مهم."))
+    assert quote.speaker.text == "وزير التربية والتعليم المصري"
+
+
+def test_a_description_after_a_named_speaker_is_no_part_of_the_mention():
+    quote = only(rules("وقال الدكتور سمير الهمامي، أحد الباحثين في الفريق، إن النتائج واعدة."))
+    assert quote.speaker.text == "الدكتور سمير الهمامي"
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        'وتابع حديثه "إن الحل في الحوار".',  # his speech: the verb's object
+        "وعقد لقاء مع نظيره، أكد خلاله أن التعاون سيتواصل.",  # during it
+    ],
+)
+def test_a_possessed_thing_after_the_cue_is_no_speaker(second: str):
+    doc = rules("قال الوزير سامي العلوي إن الوضع صعب. " + second)
+    assert len(doc.quotes) == 2
+    assert doc.quotes[1].speaker is None
+    assert doc.quotes[1].entity == doc.quotes[0].entity
+
+
+def test_a_persons_relation_with_a_pronoun_is_a_speaker():
+    doc = rules("قال المتهم سامي العلوي إنه بريء. وقال محاميه إن موكله سيطعن في الحكم.")
+    assert doc.quotes[1].speaker.text == "محاميه"
+    assert doc.quotes[1].entity != doc.quotes[0].entity
+
+
+def test_bayyana_opening_its_clause_before_an_is_a_cue_and_between_is_not():
+    doc = rules("وبين سامي بن مسعود أن النص لم يكن موجها للتلاميذ.")
+    assert (only(doc).cue.text, only(doc).speaker.text) == ("وبين", "سامي بن مسعود")
+    doc = rules("وقارن التقرير بين البلدين وأكد أن الفرق كبير.")
+    assert only(doc).cue.text == "وأكد"

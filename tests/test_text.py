@@ -71,3 +71,10 @@ def test_a_preposition_written_onto_an_opening_mark_is_its_own_token():
     ]  # fmt: skip
     assert [t.norm for t in toks][2] == "ب"
     assert all(text[t.start : t.end] == t.text for t in toks)
+
+
+def test_a_bracket_written_onto_a_word_is_its_own_token():
+    text = "قال سامي الورد(حزب الأمل) إن"
+    toks = tokens(text)
+    assert [t.text for t in toks] == ["قال", "سامي", "الورد", "(", "حزب", "الأمل", ")", "إن"]
+    assert all(text[t.start : t.end] == t.text for t in toks)

@@ -104,6 +104,25 @@ def _imperfect_forms(stem: str, lemma: str):
 @cache
 def cue_forms() -> dict[str, Cue]:
     """Every folded cue form, clitics included, to what it tells."""
+    forms = dict(_generated_forms())
+    for form in word_list("ambiguous.txt"):
+        forms.pop(form, None)
+    for form in word_list("sources.tsv"):
+        forms[form] = Cue(form, "source", "?", "?")
+    return forms
+
+
+def ambiguous_cue(norm: str) -> Cue | None:
+    """What a form that ``ambiguous.txt`` sets aside would tell as a verb
+    (`بين` "between" or "he showed"): for callers that read its context."""
+    if norm in word_list("ambiguous.txt") and norm in _generated_forms():
+        cue = _generated_forms()[norm]
+        return cue if cue.pos == "verb" else None
+    return None
+
+
+@cache
+def _generated_forms() -> dict[str, Cue]:
     forms: dict[str, Cue] = {}
     for line in _lines("cues.tsv"):
         perfect, imperfect, participle, nouns, _note = (line.split("\t") + ["-"] * 5)[:5]
@@ -117,10 +136,6 @@ def cue_forms() -> dict[str, Cue]:
             generated += list(_expand(noun, _NOUN, "noun", lemma))
         for form, cue in generated:
             forms.setdefault(form, cue)
-    for form in word_list("ambiguous.txt"):
-        forms.pop(form, None)
-    for form in word_list("sources.tsv"):
-        forms[form] = Cue(form, "source", "?", "?")
     return forms
 
 
