@@ -1319,6 +1319,13 @@ def is_the_name_ali(word: str) -> bool:
     return _bare(word) == "علي"
 
 
+_PREPOSITIONS_WITH_PRONOUN = frozenset(
+    fold(p + s)
+    for p in ("ب", "ل", "ك", "من", "عن", "في", "على", "إلى", "لدى", "مع", "عند")
+    for s in ("ه", "ها", "هم", "هما", "هن", "نا", "كم")
+)
+
+
 def _is_proper(word: str) -> bool:
     """A word that can belong to a proper name: not a title, not definite,
     not a boundary word; letters only."""
@@ -1331,7 +1338,9 @@ def _is_proper(word: str) -> bool:
         and not word.startswith("ل\u0640")  # `لـCNN`: to whom, not who
         # an attached pronoun (`ونظيرتها`, `زملاؤهم`, `تفاؤله`) ends no name
         and not (len(norm) >= 5 and norm.endswith(("ها", "هم", "هما")))
-        and not (len(word) >= 5 and word.endswith("ه") and not word.endswith("الله"))
+        # ... but `الله` and a foreign name's `يه` (`أوليفيه`, `جوزيه`) are no pronoun
+        and not (len(word) >= 5 and word.endswith("ه") and not word.endswith(("الله", "يه")))
+        and norm not in _PREPOSITIONS_WITH_PRONOUN  # `المشتبه بهم`: a preposition, no name
         # On the word as written: `إليستير`, `ألبرت` fold to a false `ال`.
         and not _bare(word).startswith(("ال", "لل", "بال", "وال", "فال", "كال"))
         and norm not in word_list("titles.txt")

@@ -248,14 +248,18 @@ def _is_name_word(tok: Token) -> bool:
         and tok.norm not in word_list("documents.txt")
         and not tok.norm.startswith(("لل", "بال"))
         and tok.norm not in word_list("titles.txt")
+        and tok.norm not in word_list("places.txt")  # `سفير فرنسا لدى تونس NAME`
         and any(ch.isalpha() for ch in tok.text)
     )
 
 
 # `أن` after these opens a time or manner clause, not what was said.
 _NOT_SPEECH_BEFORE_AN = frozenset(
-    fold(w) for w in ("دون", "بدون", "قبل", "بعد", "منذ", "حتى", "لكي", "كي", "بدلا", "عوضا")
-)
+    fold(w) for w in ("دون", "بدون", "قبل", "بعد", "منذ", "حتى", "لكي", "كي", "بدلا", "عوضا",
+                      # modal verbs of a clause inside the object (`أكد إعداد قائمة يمكن أن`)
+                      "يمكن", "يمكنها", "يمكنه", "يجب", "ينبغي", "يتعين", "يتوجب", "يستطيع",
+                      "تستطيع", "يريد", "تريد", "يحاول", "تحاول", "يفترض", "يرجح", "يحتمل")
+)  # fmt: skip
 # Heads that a quoted name may follow inside a speaker (`صحيفة "الميدان" المحلية`).
 _NAMED_IN_MARKS = word_list("bodies.txt") | frozenset(
     fold(w) for w in ("مجلة", "جريدة", "إذاعة", "مجموعة", "صحيفة", "موقع", "منظمة", "شبكة", "أنباء")

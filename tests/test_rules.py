@@ -609,3 +609,18 @@ def test_bayyana_opening_its_clause_before_an_is_a_cue_and_between_is_not():
     assert (only(doc).cue.text, only(doc).speaker.text) == ("وبين", "سامي بن مسعود")
     doc = rules("وقارن التقرير بين البلدين وأكد أن الفرق كبير.")
     assert only(doc).cue.text == "وأكد"
+
+
+def test_a_place_completes_a_title_and_the_mention_runs_on_to_the_name():
+    doc = rules("قال اليوم سفير فرنسا لدى تونس أوليفيه دوبوا، إن التعاون سيتواصل.")
+    assert only(doc).speaker.text == "سفير فرنسا لدى تونس أوليفيه دوبوا"
+    assert doc.entity(only(doc).entity).name == "أوليفيه دوبوا"
+
+
+def test_an_an_after_a_modal_verb_in_the_object_opens_no_quote():
+    assert rules("وأكد البيت الأبيض إعداد قائمة من السلع يمكن أن تخضع للرسوم.").quotes == []
+
+
+def test_a_preposition_with_a_pronoun_is_no_name():
+    doc = rules("قال أحد المعتقلين المشتبه بهم إنه بريء.")
+    assert doc.entity(only(doc).entity).name == "أحد المعتقلين المشتبه بهم"
