@@ -796,9 +796,12 @@ def _opening_subject(text: str, start: int, end: int) -> Span | None:
     if not fronted and subject and _is_org(text[subject[0][0] : subject[0][1]]):
         return _body_run(text, words[0][1], subject)  # `وترفض وزارة الخارجية ...، مشددة`
     run: list[tuple[int, int, str]] = []
-    named = False
+    named = apposed = False
     for word in subject:
-        if run and text[run[-1][1] : word[0]].strip():
+        gap = text[run[-1][1] : word[0]].strip() if run else ""
+        if gap in ("،", ",") and not named and not apposed and run[0][2] in word_list("titles.txt"):
+            apposed = True  # `وعقد وزير الخارجية، NAME، لقاء`: the title's holder after it
+        elif gap:
             break  # punctuation ends the subject
         if not run and not fronted and text[words[0][1] : word[0]].strip():
             break  # `وأضاف، ...`: no subject right after the verb

@@ -743,6 +743,17 @@ def test_a_participle_speaks_for_the_named_subject_of_its_sentence():
     assert implicit.resolved_to.text == "وزير الدفاع سامر نصار"
 
 
+def test_the_subject_of_its_sentence_may_be_a_title_with_its_holder_apposed():
+    doc = rules(
+        "وقال الناطق باسم الحزب إن الاجتماع انتهى. "
+        "وعقد وزير الخارجية، سامي العلوي، لقاء مع نظيره، أكد خلاله أنه تم الاتفاق على التعاون."
+    )
+    implicit = doc.quotes[-1]
+    assert implicit.speaker is None
+    assert implicit.resolved_to.text == "وزير الخارجية، سامي العلوي"
+    assert doc.entity(implicit.entity).name == "سامي العلوي"
+
+
 def test_a_preposition_before_a_noun_ends_a_full_name():
     assert _person_name("وزير الدفاع سامر نصار بحضور قادة الجيش") == "سامر نصار"
     assert _person_name("وزير الدفاع سامر نصار بإرجاع الأموال") == "سامر نصار"
