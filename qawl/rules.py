@@ -21,7 +21,7 @@ from qawl.attribution import (
     attribute,
     is_the_name_ali,
 )
-from qawl.lexicon import Cue, ambiguous_cue, is_common_noun, lookup_cue, word_list
+from qawl.lexicon import Cue, ambiguous_cue, is_common_noun, lookup_cue, name_gender, word_list
 from qawl.schema import Document, Quote, Span
 from qawl.text import MarkPair, Token, fold, pair_marks, sentences, strip_span, tokens
 
@@ -163,6 +163,8 @@ def _ends_speaker(tok: Token, speaker: list[Token]) -> bool:
         return True  # `NAME قال لفريق الأمن القومي`, `لزعيم ...`: whom he told
     if not speaker and tok.norm in _NOT_A_SOURCE:
         return True  # `في إجابة حول سؤال`: what it was about, not who spoke
+    if not speaker and _accusative(tok):
+        return True  # `وأردف مسترسلا`, `وخصصت جانباً`: how or what, never who
     if not speaker or not _has_name(speaker):
         return False  # a title chain goes on until its name (`رئيس إدارة ... لهيئة ...`)
     norm = tok.norm
@@ -174,6 +176,22 @@ def _ends_speaker(tok: Token, speaker: list[Token]) -> bool:
     # title (`لوزارة`), so that names such as `ليلى` or `لافروف` still count.
     return norm.startswith(("لل", "بال")) or (
         norm.startswith("ل") and (norm[1:] in _NOT_NAMES or norm[1:] in word_list("titles.txt"))
+    )
+
+
+def _accusative(tok: Token) -> bool:
+    """An indefinite accusative: written with `ً`, or a derived participle
+    (`مت...`, `مست...`) ending in its `ا` (`مسترسلا`), which a subject never is."""
+    if "\u064b" in tok.text:
+        return True
+    norm = tok.norm
+    return (
+        len(norm) >= 6
+        and norm.startswith(("مت", "مست"))
+        and norm.endswith("ا")
+        and not norm.endswith("نا")  # `متابعونا`: ours
+        and norm not in word_list("places.txt")
+        and name_gender(tok.text) == "?"
     )
 
 
@@ -563,6 +581,8 @@ def _cue_complement(doc: _Doc, i: int, cue: Cue) -> Quote | None:
     )
     if cue.pos == "verb" and cue.lemma in _DESCRIBE and not in_speaker:
         in_speaker = _subject_before_an(doc, i)  # `اعتبر NAME أن`: no object, a subject
+    if cue.pos == "noun" and _owned(cue_tok):
+        in_speaker = False  # `وإعلانه الرسمي الاستقالة`: its pronoun is the speaker
     resume = 0  # the index after a quoted name taken into the speaker
     for j in range(i + 1, min(i + 1 + MAX_GAP, len(doc.toks))):
         tok = doc.toks[j]
@@ -827,6 +847,13 @@ _PREPOSITIONS = frozenset(
     fold(w) for w in ("خلال", "على", "إلى", "عن", "من", "في", "مع", "لدى", "عند", "أمام",
                       "بعد", "قبل", "فوق", "تحت", "حول", "بين", "ضد", "دون", "لأن", "بأن", "لكن")
 )  # fmt: skip
+
+
+def _owned(cue_tok: Token) -> bool:
+    """A verbal noun with a possessive pronoun (`إعلانه`, `تصريحها`)."""
+    word = cue_tok.text
+    suffix = next((s for s in _POSSESSIVE if word.endswith(s)), "")
+    return bool(suffix) and lookup_cue(fold(word[: -len(suffix)])) is not None
 
 
 def _possessed_thing(tok: Token) -> bool:

@@ -624,3 +624,26 @@ def test_an_an_after_a_modal_verb_in_the_object_opens_no_quote():
 def test_a_preposition_with_a_pronoun_is_no_name():
     doc = rules("قال أحد المعتقلين المشتبه بهم إنه بريء.")
     assert doc.entity(only(doc).entity).name == "أحد المعتقلين المشتبه بهم"
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "وأردف مسترسلا: إن الحل في الحوار.",  # how he went on, not who
+        'وخصص جانباً من كلمته للحديث عن الحوار، مضيفا "إن الحل في الحوار".',
+    ],
+)
+def test_an_accusative_after_the_cue_is_no_speaker(second: str):
+    doc = rules("قال الوزير سامي العلوي إن الوضع صعب. " + second)
+    assert doc.quotes[-1].speaker is None
+    assert doc.quotes[-1].entity == doc.quotes[0].entity
+
+
+def test_a_verbal_noun_with_a_pronoun_has_no_speaker_after_it():
+    doc = rules(
+        "قال النائب سامي العلوي إن الحزب انتهى. وأكد بأن توقيعه على البيان، "
+        'وإعلانه الرسمي الاستقالة من الحزب، "يعود إلى خلافات عميقة".'
+    )
+    (owned,) = [q for q in doc.quotes if q.cue.text == "وإعلانه"]
+    assert owned.speaker is None and owned.content.text == "يعود إلى خلافات عميقة"
+    assert owned.entity == doc.quotes[0].entity
