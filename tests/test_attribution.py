@@ -754,6 +754,15 @@ def test_the_subject_of_its_sentence_may_be_a_title_with_its_holder_apposed():
     assert doc.entity(implicit.entity).name == "سامي العلوي"
 
 
+def test_a_participle_speaks_for_a_citizen_named_as_its_sentences_subject():
+    doc = rules(
+        "قال مدير المستشفى سامي العلوي إن التحقيق انتهى. "
+        "وأصر المواطن كمال الهادي على نفي نتائج التحقيق، مؤكدا أن ابنه ولد حيا."
+    )
+    assert doc.quotes[-1].resolved_to.text == "المواطن كمال الهادي"
+    assert names(doc) == ["سامي العلوي", "كمال الهادي"]
+
+
 def test_a_preposition_before_a_noun_ends_a_full_name():
     assert _person_name("وزير الدفاع سامر نصار بحضور قادة الجيش") == "سامر نصار"
     assert _person_name("وزير الدفاع سامر نصار بإرجاع الأموال") == "سامر نصار"
