@@ -1206,6 +1206,20 @@ def _governs_genitive(word: str) -> bool:
         or is_common_noun(word)
         or norm in _KIN
         or word.strip(".,،").isdigit()
+        or _indefinite_title(word)
+    )
+
+
+def _indefinite_title(word: str) -> bool:
+    """`ضيف بوليتيكا`, `سفير فرنسا`, `مدرب ليفربول`: a title without the
+    article takes the name after it as its complement (not `د`, nor a title
+    that is also a first name, `أمين`)."""
+    norm = fold(word)
+    return (
+        norm in word_list("titles.txt")
+        and not norm.startswith("ال")
+        and norm not in ("د", "باسم")
+        and (name_gender(word) == "?" or word.endswith("ة"))  # a ة-word reads female
     )
 
 

@@ -763,6 +763,12 @@ def test_a_participle_speaks_for_a_citizen_named_as_its_sentences_subject():
     assert names(doc) == ["سامي العلوي", "كمال الهادي"]
 
 
+@pytest.mark.parametrize("mention", ["ضيف كارتاغو", "ضيفة نسمة", "عضو حماس"])
+def test_a_name_after_a_title_without_the_article_is_its_complement(mention: str):
+    # the guest of a programme called so, a member of a movement: no person's name
+    assert _person_name(mention) == ""
+
+
 def test_a_preposition_before_a_noun_ends_a_full_name():
     assert _person_name("وزير الدفاع سامر نصار بحضور قادة الجيش") == "سامر نصار"
     assert _person_name("وزير الدفاع سامر نصار بإرجاع الأموال") == "سامر نصار"
