@@ -282,6 +282,7 @@ def _agrees(entity: _Entity, gender: str, number: str) -> bool:
 def _match(entities: list[_Entity], mention: str) -> _Entity | None:
     """The most recent entity a mention names: one key set inside the other
     (equal sets only for generic mentions such as `مصدر` or `مسؤولون`)."""
+    mention = _ours_as_definite(mention)
     key = mention_key(mention)
     if _is_anaphor(mention) and not key and entities:
         # `المسؤول` after `مسؤول أمريكي`: the last source so described, else the one just named
@@ -338,6 +339,24 @@ def _match(entities: list[_Entity], mention: str) -> _Entity | None:
         if keys and (key <= keys or any(_within(k, key) for k in entity.key_sets)):
             return entity
     return None
+
+
+def _ours(word: str) -> bool:
+    norm = fold(word)
+    return (
+        len(norm) >= 5
+        and norm.endswith("نا")
+        and (norm[:-2] in _GENERIC or is_common_noun(word[:-2]))
+    )
+
+
+def _ours_as_definite(mention: str) -> str:
+    """`مصادرنا` (our sources), `مراسلنا`: the outlet's own generic source,
+    matched as `المصادر`, `المراسل` are."""
+    word = mention.strip()
+    if " " not in word and _ours(word) and fold(word[:-2]) in _GENERIC:
+        return "ال" + word[:-2]
+    return mention
 
 
 def _within(known: frozenset[str], key: frozenset[str]) -> bool:
@@ -1358,6 +1377,7 @@ def _is_proper(word: str) -> bool:
         # ... but `الله` and a foreign name's `يه` (`أوليفيه`, `جوزيه`) are no pronoun
         and not (len(word) >= 5 and word.endswith("ه") and not word.endswith(("الله", "يه")))
         and norm not in _PREPOSITIONS_WITH_PRONOUN  # `المشتبه بهم`: a preposition, no name
+        and not _ours(word)  # `مصادرنا`, `مراسلنا`: the outlet's own, no name
         # On the word as written: `إليستير`, `ألبرت` fold to a false `ال`.
         and not _bare(word).startswith(("ال", "لل", "بال", "وال", "فال", "كال"))
         and norm not in word_list("titles.txt")

@@ -769,6 +769,14 @@ def test_a_name_after_a_title_without_the_article_is_its_complement(mention: str
     assert _person_name(mention) == ""
 
 
+def test_our_sources_are_the_sources_named_before():
+    doc = rules(
+        "كشفت مصادر موثوقة أن الوزير سيستقيل. وقال الوزير سامي العلوي إنه باق. "
+        "وأكدت مصادرنا أن الاستقالة جاهزة."
+    )
+    assert names(doc) == ["مصادر موثوقة", "سامي العلوي", "مصادر موثوقة"]
+
+
 def test_a_preposition_before_a_noun_ends_a_full_name():
     assert _person_name("وزير الدفاع سامر نصار بحضور قادة الجيش") == "سامر نصار"
     assert _person_name("وزير الدفاع سامر نصار بإرجاع الأموال") == "سامر نصار"
