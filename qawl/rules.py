@@ -717,7 +717,7 @@ def _apposition(doc: _Doc, k: int, speaker: list[Token]) -> list[Token]:
         return []
     words: list[Token] = []
     for tok in doc.toks[k : k + MAX_APPOSITION + 1]:
-        if tok.text in "،,:(" or _is_complementiser(tok) or tok.text in _QUOTE_MARKS:
+        if tok.text in "،,:(." or _is_complementiser(tok) or tok.text in _QUOTE_MARKS:
             return words
         if len(words) >= 2 and not _has_name(speaker) and _closes_apposition(tok):
             return words  # `NAME لمراسلنا، أن`, `NAME في تصريح إن`
@@ -991,6 +991,7 @@ def _last_clause_start(doc: _Doc, sent_start: int, cue_start: int) -> int:
 
 
 _PUBLISHED = frozenset(fold(w) for w in ("أورد", "أوردت", "نشر", "نشرت"))
+_CAME = frozenset(fold(w) for w in ("جاء", "ورد"))
 _GAVE = frozenset(fold(w) for w in ("أدلى", "أدلت", "أدلوا", "صرح", "صرحت"))
 
 
@@ -1022,12 +1023,18 @@ def _source_speaker(doc: _Doc, j: int, sent_end: int) -> tuple[list[Token], int]
     fused = verb.startswith("ما") and lookup_cue(verb[2:]) is not None  # `حسب ماذكره`
     # `بحسب ما فاد به`: after `ما`, the word before `به` is the verb, however spelt
     before_bihi = after_ma and j + 1 < len(toks) and toks[j + 1].norm in ("به", "بها")
+    came = after_ma and verb in _CAME  # `بحسب ما جاء في بلاغ للجمعية`
     if verb and (
-        _cue_of(toks[j]) or verb in _PUBLISHED or _told_us(toks[j]) or fused or before_bihi
+        _cue_of(toks[j]) or verb in _PUBLISHED or _told_us(toks[j]) or fused or before_bihi or came
     ):
         j += 1
     while j < len(toks) and toks[j].norm in ("به", "بها", "عنه", "عنها"):
         j += 1  # `وفق ما أفاد به مراسلنا`, `وفق ما أعلن عنه المرصد`
+    if after_ma:  # `بحسب ما أكده، الخميس، رئيس الهيئة`: the time before the source
+        while j < len(toks) and (toks[j].norm in _TIME_WORDS or toks[j].text in "،,"):
+            j += 1
+    if came and j < len(toks) and toks[j].norm == "في":
+        j += 1
     speaker: list[Token] = []
     pair = doc.pair_at(toks[j]) if j < len(toks) else None
     if pair is not None and pair.closed and _short_name(doc, pair):
@@ -1055,6 +1062,11 @@ def _source_speaker(doc: _Doc, j: int, sent_end: int) -> tuple[list[Token], int]
             break
         speaker.append(toks[j])
         j += 1
+    if speaker and j < len(toks) and toks[j].text in "،,":
+        apposition = _apposition(doc, j + 1, speaker)  # `بحسب رئيس الهيئة، NAME، فإن`
+        if apposition:
+            speaker = speaker + apposition
+            j = doc.toks.index(apposition[-1]) + 1
     while j < len(toks) and toks[j].text in "،,":
         j += 1
     return speaker, j

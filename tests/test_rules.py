@@ -647,3 +647,21 @@ def test_a_verbal_noun_with_a_pronoun_has_no_speaker_after_it():
     (owned,) = [q for q in doc.quotes if q.cue.text == "وإعلانه"]
     assert owned.speaker is None and owned.content.text == "يعود إلى خلافات عميقة"
     assert owned.entity == doc.quotes[0].entity
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "name"),
+    [
+        ("بحسب رئيس الهيئة، سامي العلوي، فإن الشركات لم تلتزم بالقانون.",
+         "رئيس الهيئة، سامي العلوي", "سامي العلوي"),
+        ("ارتفعت الأسعار كثيرا، بحسب ما أكده، الخميس، رئيس الهيئة، سامي العلوي.",
+         "رئيس الهيئة، سامي العلوي", "سامي العلوي"),
+        ("قرر المجلس تعليق العمل يوم الاثنين، بحسب ما جاء اليوم في بلاغ للجمعية.",
+         "بلاغ للجمعية", "الجمعية"),
+    ],
+)  # fmt: skip
+def test_the_source_after_according_to_runs_past_time_words_and_takes_its_apposition(
+    text: str, speaker: str, name: str
+):
+    doc = rules(text)
+    assert (only(doc).speaker.text, doc.entity(only(doc).entity).name) == (speaker, name)
