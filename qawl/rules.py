@@ -157,8 +157,8 @@ def _ends_speaker(tok: Token, speaker: list[Token]) -> bool:
         return False  # `تقرير لصحيفة ...`, `بيان صادر عن الوزارة`: the document's issuer
     if _is_boundary(tok):
         return True
-    if not speaker and tok.norm.startswith(("لل", "بال", "ل ")):
-        return True  # `تصريح للصحافيين`: an addressee, not the speaker
+    if not speaker and (tok.norm.startswith(("لل", "بال", "ل ")) or tok.text.startswith("لـ")):
+        return True  # `تصريح للصحافيين`, `قال لـCNN`: an addressee, not the speaker
     if not speaker and tok.norm[:1] == "ل" and _heads_a_description(tok.norm[1:], tok.text[1:]):
         return True  # `NAME قال لفريق الأمن القومي`, `لزعيم ...`: whom he told
     if not speaker and tok.norm in _NOT_A_SOURCE:

@@ -170,9 +170,10 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-_TOKEN = re.compile(r"[^\s()]+|[()]")  # a bracket is a word of its own: `NAME(الحزب)`
-# A one-letter preposition or conjunction written onto an opening mark (`بـ"`, `لـ«`, `و"`).
-_PREFIX_BEFORE_MARK = re.compile(r"((?:[وف]?[بلك]|[وف])\u0640?)(?=[«“\"‹„])")
+# Brackets, quotation marks and `،` are tokens of their own, even written
+# onto a word: `NAME(الحزب)`, `NAME،"لا يوجد"`.
+# A one-letter preposition written onto an opening mark (`بـ"`, `لـ«`) is so its own token.
+_TOKEN = re.compile(r"[^\s()«»“”‹›„\"،]+|[()«»“”‹›„\"،]")
 # Punctuation peeled off a whitespace token so that `كيري،` reads as `كيري`.
 _EDGE_PUNCT = "«»“”‹›„\"'‘’()[]{}.,،؛;:!?؟…-–—*"
 
@@ -194,10 +195,6 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     end = len(text) if end is None else end
     for match in _TOKEN.finditer(text, start, end):
         s, e = match.span()
-        prefix = _PREFIX_BEFORE_MARK.match(text, s, e)
-        if prefix:  # `بـ"الحساس"`: the preposition, then the marks as their own tokens
-            out.append(Token(s, prefix.end(1), prefix.group(1), fold(prefix.group(1))))
-            s = prefix.end(1)
         ws, we = s, e
         while ws < we and text[ws] in _EDGE_PUNCT:
             ws += 1

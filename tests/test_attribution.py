@@ -777,6 +777,11 @@ def test_our_sources_are_the_sources_named_before():
     assert names(doc) == ["مصادر موثوقة", "سامي العلوي", "مصادر موثوقة"]
 
 
+def test_a_description_that_is_also_a_family_name_stays_in_the_name():
+    doc = rules("قال وزير الخارجية سامر المعلم إن الحوار مستمر. وقال المعلم إن الحل قريب.")
+    assert names(doc) == ["سامر المعلم", "سامر المعلم"]
+
+
 def test_a_preposition_before_a_noun_ends_a_full_name():
     assert _person_name("وزير الدفاع سامر نصار بحضور قادة الجيش") == "سامر نصار"
     assert _person_name("وزير الدفاع سامر نصار بإرجاع الأموال") == "سامر نصار"

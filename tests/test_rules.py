@@ -630,6 +630,8 @@ def test_a_preposition_with_a_pronoun_is_no_name():
     "second",
     [
         "وأردف مسترسلا: إن الحل في الحوار.",  # how he went on, not who
+        "وقال صراحة إن الحكومة فشلت.",  # an adverb
+        "وقال لـCNN إن الحكومة فشلت.",  # whom he told
         'وخصص جانباً من كلمته للحديث عن الحوار، مضيفا "إن الحل في الحوار".',
     ],
 )
@@ -665,3 +667,9 @@ def test_the_source_after_according_to_runs_past_time_words_and_takes_its_apposi
 ):
     doc = rules(text)
     assert (only(doc).speaker.text, doc.entity(only(doc).entity).name) == (speaker, name)
+
+
+def test_a_speaker_ends_at_a_comma_and_mark_written_onto_his_name():
+    quote = only(rules('قال النائب سامي الحمايدي،"لا يوجد أي سبب للطعن".'))
+    assert quote.speaker.text == "النائب سامي الحمايدي"
+    assert quote.content.text == "لا يوجد أي سبب للطعن"

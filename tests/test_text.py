@@ -73,8 +73,10 @@ def test_a_preposition_written_onto_an_opening_mark_is_its_own_token():
     assert all(text[t.start : t.end] == t.text for t in toks)
 
 
-def test_a_bracket_written_onto_a_word_is_its_own_token():
-    text = "قال سامي الورد(حزب الأمل) إن"
+def test_a_bracket_a_mark_or_a_comma_written_onto_a_word_is_its_own_token():
+    text = 'قال سامي الورد(حزب الأمل) والعلوي،"لا"'
     toks = tokens(text)
-    assert [t.text for t in toks] == ["قال", "سامي", "الورد", "(", "حزب", "الأمل", ")", "إن"]
+    assert [t.text for t in toks] == [
+        "قال", "سامي", "الورد", "(", "حزب", "الأمل", ")", "والعلوي", "،", '"', "لا", '"'
+    ]  # fmt: skip
     assert all(text[t.start : t.end] == t.text for t in toks)
