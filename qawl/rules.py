@@ -372,7 +372,10 @@ def _impersonal(cue_tok: Token, cue: Cue) -> bool:
 
 
 def _cue_of(tok: Token) -> Cue | None:
-    return lookup_cue(tok.norm) if any(ch.isalpha() for ch in tok.text) else None
+    cue = lookup_cue(tok.norm) if any(ch.isalpha() for ch in tok.text) else None
+    if cue is not None and cue.pos == "verb" and tok.text.endswith("ة"):
+        return None  # `إضافة إلى` folds as `أضافه` (he added it); no verb ends in `ة`
+    return cue
 
 
 class RuleExtractor:

@@ -673,3 +673,8 @@ def test_a_speaker_ends_at_a_comma_and_mark_written_onto_his_name():
     quote = only(rules('قال النائب سامي الحمايدي،"لا يوجد أي سبب للطعن".'))
     assert quote.speaker.text == "النائب سامي الحمايدي"
     assert quote.content.text == "لا يوجد أي سبب للطعن"
+
+
+def test_in_addition_to_is_no_verb_of_adding():
+    # `إضافة` folds as `أضافه` (he added it); a verb never ends in ة
+    assert rules("وتحسنت الأسعار في الأسواق، إضافة إلى أن الطلب ارتفع كثيرا.").quotes == []
