@@ -488,10 +488,26 @@ def _span(doc: _Doc, start: int, end: int, chars: str = _TRIM) -> Span | None:
 def _cue_quote(doc: _Doc, i: int, cue: Cue) -> Quote | None:
     """A verb, participle or verbal noun cue followed by its complement; a verb
     without a subject after it takes the one before it (`الخبراء اعتبروا أن`)."""
+    if _passive_reading(doc, i, cue):
+        return None
     quote = _cue_complement(doc, i, cue)
     if quote is not None and quote.speaker is None and cue.pos == "verb":
         quote.speaker = _fronted_subject(doc, i)
     return quote
+
+
+def _passive_reading(doc: _Doc, i: int, cue: Cue) -> bool:
+    """`المحطة تعتبر من "أحسن المحطات"`, `التي تعتبر أكبر`: an imperfect of
+    considering after a relative pronoun or a definite noun, and no `أن` next,
+    reads as "is considered"; no one speaks."""
+    form = doc.toks[i].norm.removeprefix("و")
+    if cue.lemma != "اعتبر" or cue.pos != "verb" or not form.startswith(("ي", "ت")) or i == 0:
+        return False
+    before = doc.toks[i - 1].norm
+    nxt = doc.toks[i + 1] if i + 1 < len(doc.toks) else None
+    opens_content = nxt is not None and (_is_complementiser(nxt) or nxt.text == ":")
+    definite = before.startswith("ال") and before not in word_list("titles.txt")
+    return not opens_content and (before in _RELATIVES or definite)
 
 
 MAX_FRONTED = 6  # words of a subject written before its verb

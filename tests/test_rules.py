@@ -678,3 +678,14 @@ def test_a_speaker_ends_at_a_comma_and_mark_written_onto_his_name():
 def test_in_addition_to_is_no_verb_of_adding():
     # `إضافة` folds as `أضافه` (he added it); a verb never ends in ة
     assert rules("وتحسنت الأسعار في الأسواق، إضافة إلى أن الطلب ارتفع كثيرا.").quotes == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'وهذه المحطة تعتبر من "أحسن المحطات في البلاد كلها".',
+        'وزار الوفد المنطقة التي تعتبر "نظيفة ولا تحتاج إلى تدخل عاجل".',
+    ],
+)
+def test_is_considered_after_a_noun_or_a_relative_is_no_speech(text: str):
+    assert rules(text).quotes == []
