@@ -602,6 +602,8 @@ def _cue_complement(doc: _Doc, i: int, cue: Cue) -> Quote | None:
         in_speaker = _subject_before_an(doc, i)  # `اعتبر NAME أن`: no object, a subject
     if cue.pos == "noun" and _owned(cue_tok):
         in_speaker = False  # `وإعلانه الرسمي الاستقالة`: its pronoun is the speaker
+    if cue.pos == "noun" and i > 0 and doc.toks[i - 1].norm in ("في", "خلال"):
+        in_speaker = False  # `وأكد في تصريحات صحفية`: the occasion; the verb's subject speaks
     resume = 0  # the index after a quoted name taken into the speaker
     for j in range(i + 1, min(i + 1 + MAX_GAP, len(doc.toks))):
         tok = doc.toks[j]

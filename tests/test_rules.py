@@ -689,3 +689,10 @@ def test_in_addition_to_is_no_verb_of_adding():
 )
 def test_is_considered_after_a_noun_or_a_relative_is_no_speech(text: str):
     assert rules(text).quotes == []
+
+
+def test_a_statement_noun_after_fi_names_the_occasion_not_a_speaker():
+    doc = rules("قال الوزير سامي العلوي إن المشروع قائم. وأكد في تصريحات صحفية إن الوزارة لم تلغه.")
+    first, second = doc.quotes
+    assert (first.speaker.text, second.speaker) == ("الوزير سامي العلوي", None)
+    assert second.entity == first.entity
