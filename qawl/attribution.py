@@ -805,7 +805,8 @@ def _opening_subject(text: str, start: int, end: int) -> Span | None:
         return None
     fronted = words[0][2] in word_list("titles.txt")  # the subject before its verb
     cue = lookup_cue(words[0][2])
-    if not fronted and not (opened or (cue is not None and cue.pos == "verb")):
+    bare_verb = "و" + words[0][2] in word_list("conjoined_verbs.txt")  # `تحدث NAME ...`
+    if not fronted and not (opened or bare_verb or (cue is not None and cue.pos == "verb")):
         verb = words[0][2][1:]
         if not words[0][2].startswith(("و", "ف")) or len(verb) < 3:
             return None

@@ -782,6 +782,12 @@ def test_a_description_that_is_also_a_family_name_stays_in_the_name():
     assert names(doc) == ["سامر المعلم", "سامر المعلم"]
 
 
+def test_a_sentence_opening_with_a_bare_verb_has_its_subject_after_it():
+    # no `و` before `تحدث`: the article's first sentence
+    doc = rules("تحدث سامي بن مسعود، وهو مشرف على المدارس، عن الدرس حيث اعتبر أن النص خرج عن سياقه.")
+    assert doc.quotes[0].resolved_to.text == "سامي بن مسعود"
+
+
 def test_a_preposition_before_a_noun_ends_a_full_name():
     assert _person_name("وزير الدفاع سامر نصار بحضور قادة الجيش") == "سامر نصار"
     assert _person_name("وزير الدفاع سامر نصار بإرجاع الأموال") == "سامر نصار"
