@@ -784,7 +784,7 @@ def test_a_description_that_is_also_a_family_name_stays_in_the_name():
 
 def test_a_sentence_opening_with_a_bare_verb_has_its_subject_after_it():
     # no `و` before `تحدث`: the article's first sentence
-    doc = rules("تحدث سامي بن مسعود، وهو مشرف على المدارس، عن الدرس حيث اعتبر أن النص خرج عن سياقه.")
+    doc = rules("تحدث سامي بن مسعود، وهو مشرف على المدارس، عن الدرس حيث اعتبر أن النص قديم.")
     assert doc.quotes[0].resolved_to.text == "سامي بن مسعود"
 
 
