@@ -234,8 +234,10 @@ def _subject_before_an(doc: _Doc, i: int) -> bool:
     if i > 0 and doc.toks[i - 1].norm.removeprefix("و") in _RELATIVES:
         return False
     for tok in doc.toks[i + 1 : i + 1 + MAX_SPEAKER]:
-        if tok.norm.startswith("ب") or doc.pair_at(tok) or tok.text in ".:\n":
-            return False  # `بأنها`, `بـ"...`: what the object was called
+        if tok.norm == "ب" or tok.norm.startswith(("بان", "بال")) or doc.pair_at(tok):
+            return False  # `بأنها`, `بـ"...`, `بالمثمر`: what the object was called
+        if tok.text in ".:\n":
+            return False
         if _is_complementiser(tok):
             return True
     return False

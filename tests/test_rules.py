@@ -696,3 +696,8 @@ def test_a_statement_noun_after_fi_names_the_occasion_not_a_speaker():
     first, second = doc.quotes
     assert (first.speaker.text, second.speaker) == ("الوزير سامي العلوي", None)
     assert second.entity == first.entity
+
+
+def test_a_word_that_begins_with_ba_is_no_object_marker_after_a_describing_verb():
+    quote = only(rules("اعتبر الاتحاد العام للشغل، في بيان له اليوم الخميس، أن الحكومة فشلت."))
+    assert quote.speaker.text == "الاتحاد العام للشغل"
