@@ -25,7 +25,9 @@ from qawl.lexicon import Cue, ambiguous_cue, is_common_noun, lookup_cue, name_ge
 from qawl.schema import Document, Quote, Span
 from qawl.text import MarkPair, Token, fold, pair_marks, sentences, strip_span, tokens
 
-MAX_GAP = 20  # tokens between a cue and its complement (gold: 95% under 15)
+# Tokens between a cue and its complement: an apposed name and the occasion
+# (`قال عضو ...، NAME، عقب لقائه ...، صباح الخميس، ...، أنه`) may stand between.
+MAX_GAP = 40
 MAX_SPEAKER = 14  # tokens of a speaker mention
 MAX_QUOTED_NAME = 8  # words of a body's quoted name (`مكتب "هيئة النقل العام"`)
 MIN_QUOTED_WORDS = 3  # fewer quoted words after a nominal are a name or a term

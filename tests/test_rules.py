@@ -701,3 +701,11 @@ def test_a_statement_noun_after_fi_names_the_occasion_not_a_speaker():
 def test_a_word_that_begins_with_ba_is_no_object_marker_after_a_describing_verb():
     quote = only(rules("اعتبر الاتحاد العام للشغل، في بيان له اليوم الخميس، أن الحكومة فشلت."))
     assert quote.speaker.text == "الاتحاد العام للشغل"
+
+
+def test_a_long_apposition_and_occasion_may_stand_between_the_cue_and_an():
+    doc = rules(
+        "قال عضو المكتب التنفيذي للاتحاد التونسي للصناعة والتجارة، خليل الورتاني، عقب لقائه "
+        "رئيس الحكومة سامي العلوي، صباح الخميس، بقصر الحكومة بالقصبة، أنه اعتذر عن تولي الحقيبة."
+    )
+    assert doc.entity(only(doc).entity).name == "خليل الورتاني"
