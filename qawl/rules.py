@@ -28,7 +28,7 @@ from qawl.text import MarkPair, Token, fold, pair_marks, sentences, strip_span, 
 # Tokens between a cue and its complement: an apposed name and the occasion
 # (`قال عضو ...، NAME، عقب لقائه ...، صباح الخميس، ...، أنه`) may stand between.
 MAX_GAP = 40
-MAX_SPEAKER = 14  # tokens of a speaker mention
+MAX_SPEAKER = 18  # tokens of a speaker mention
 MAX_QUOTED_NAME = 8  # words of a body's quoted name (`مكتب "هيئة النقل العام"`)
 MIN_QUOTED_WORDS = 3  # fewer quoted words after a nominal are a name or a term
 _TRIM = " \t\n.,،؛;:!?؟…-–—"
@@ -684,7 +684,7 @@ def _cue_complement(doc: _Doc, i: int, cue: Cue) -> Quote | None:
     return None
 
 
-MAX_TITLE_TAIL = 10  # tokens of a title's prepositional phrase and the name after it
+MAX_TITLE_TAIL = 13  # tokens of a title's prepositional phrase and the name after it
 _TAIL_PREPOSITIONS = frozenset(fold(w) for w in ("في", "إلى", "الى", "لدى", "لدي", "عن", "من"))
 
 
