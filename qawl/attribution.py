@@ -1338,7 +1338,12 @@ def _without_preposition(mention: str) -> str:
     first, _, rest = mention.partition(" ")
     norm = fold(first)
     if norm.startswith("لل") and len(norm) > 4:
-        first = "ال" + first[2:]
+        # `للجنة` is `ل` + `اللجنة` (a lam dropped), `للرقابة` is `ل` + `الرقابة`
+        with_lam, without = first[1:], first[2:]
+        lam = fold(with_lam) in _ORG_HEADS or (
+            not is_common_noun(without) and is_common_noun(with_lam)
+        )
+        first = "ال" + (with_lam if lam else without)
     elif norm[:1] == "ل" and (
         norm[1:] in _ORG_HEADS or norm[1:] in _GENERIC or norm[1:] in word_list("titles.txt")
     ):

@@ -709,3 +709,9 @@ def test_a_long_apposition_and_occasion_may_stand_between_the_cue_and_an():
         "رئيس الحكومة سامي العلوي، صباح الخميس، بقصر الحكومة بالقصبة، أنه اعتذر عن تولي الحقيبة."
     )
     assert doc.entity(only(doc).entity).name == "خليل الورتاني"
+
+
+def test_a_source_after_lil_keeps_the_lam_of_its_name():
+    # `للجنة` is `ل` + `اللجنة`: the committee, not `الجنة`
+    doc = rules("وأصبحت المشاركة ضعيفة، وفقا للجنة الوطنية للانتخابات.")
+    assert doc.entity(only(doc).entity).name == "اللجنة الوطنية للانتخابات"
