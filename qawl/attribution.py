@@ -1387,6 +1387,7 @@ def _is_proper(word: str) -> bool:
         # On the word as written: `إليستير`, `ألبرت` fold to a false `ال`.
         and not _bare(word).startswith(("ال", "لل", "بال", "وال", "فال", "كال"))
         and norm not in word_list("titles.txt")
+        and not (norm[:1] == "و" and norm[1:] in word_list("titles.txt"))  # `ورئيس`
         and (norm not in _NEVER_IN_NAMES or is_the_name_ali(word))
         and norm not in word_list("complementisers.txt")
         and norm not in word_list("common.txt")  # `تماما`, `نشرت`: frequent, never a name

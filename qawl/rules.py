@@ -538,12 +538,13 @@ def _fronted_subject(doc: _Doc, i: int) -> Span | None:
     words: list[Token] = []
     while k >= 0 and len(words) <= MAX_FRONTED:
         tok = doc.toks[k]
-        if _opens_clause(tok) or _is_boundary(tok) or _cue_of(tok):
+        if _opens_clause(tok) or _is_boundary(tok) or _cue_of(tok) or _is_complementiser(tok):
             break
         words.insert(0, tok)
         k -= 1
     opener = doc.toks[k] if k >= 0 else None
-    opens = opener is None or opener.text in ".،,:\n"
+    # `أفاد NAME بأن خبراء المعهد قد أكدوا أنها`: a complementiser opens the clause
+    opens = opener is None or opener.text in ".،,:\n" or _is_complementiser(opener)
     if not words or len(words) > MAX_FRONTED or not (opens or _opens_clause(opener)):
         return None
     if "\n" in doc.text[words[0].start : words[-1].end]:

@@ -788,6 +788,10 @@ def test_a_sentence_opening_with_a_bare_verb_has_its_subject_after_it():
     assert doc.quotes[0].resolved_to.text == "سامي بن مسعود"
 
 
+def test_a_title_behind_wa_is_no_name():
+    assert _person_name("الخبير المحاسب ورئيس الجمعية") == ""
+
+
 def test_a_preposition_before_a_noun_ends_a_full_name():
     assert _person_name("وزير الدفاع سامر نصار بحضور قادة الجيش") == "سامر نصار"
     assert _person_name("وزير الدفاع سامر نصار بإرجاع الأموال") == "سامر نصار"

@@ -715,3 +715,8 @@ def test_a_source_after_lil_keeps_the_lam_of_its_name():
     # `للجنة` is `ل` + `اللجنة`: the committee, not `الجنة`
     doc = rules("وأصبحت المشاركة ضعيفة، وفقا للجنة الوطنية للانتخابات.")
     assert doc.entity(only(doc).entity).name == "اللجنة الوطنية للانتخابات"
+
+
+def test_a_fronted_subject_starts_after_the_complementiser_before_it():
+    doc = rules("وأفاد سامي العلوي، بأن خبراء المعهد، قد أكدوا أنها قطعة نادرة.")
+    assert [q.speaker.text for q in doc.quotes] == ["سامي العلوي", "خبراء المعهد"]
