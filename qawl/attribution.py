@@ -435,6 +435,7 @@ def attribute(text: str, quotes: list[Quote]) -> tuple[list[Quote], list[Entity]
                 _document_author(text, quote.speaker.text, history)
                 or _match(built, _without_attached_preposition(text, quote.speaker.text))
                 or _described_person(text, quote.speaker, _named_people(built))
+                or _same_speaker_described(quote.speaker.text, history)
             )
             if entity is None:
                 entity = _new_entity(quote.speaker.text)
@@ -497,6 +498,30 @@ def _merge_descriptions(text: str, built: list[_Entity], owner: dict[int, _Entit
             if value is entity:
                 owner[key] = person
         built.remove(entity)
+
+
+def _same_speaker_described(mention: str, history: list[_Entity]) -> _Entity | None:
+    """`وأوضح المسؤول الجهوي أن` right after quotes of a named person: a
+    definite title with no name of its own takes up the person just quoted."""
+    if not history or not history[-1].has_person_name or history[-1].is_org:
+        return None
+    first = fold(mention.split()[0]) if mention.split() else ""
+    if not (first.startswith("ال") and first in word_list("titles.txt")):
+        return None
+    if _person_name(mention) or _is_org(mention) or _speaks_for(mention):
+        return None
+    person = history[-1]
+    if not any(fold(m.text.split()[0]) in word_list("titles.txt") for m in person.mentions):
+        return None  # only a titled person (`تقارير صحفية` is none)
+    head = first[2:]
+    titles = {fold(w).removeprefix("ال") for m in person.mentions for w in m.text.split()}
+    if head not in _OFFICIAL and head not in titles:
+        return None  # `المدرب الجديد` is not `الوزير NAME`
+    return person if _mention_gender(mention) in ("?", person.gender) else None
+
+
+# A nameless official (`المسؤول الجهوي`) may be whoever was just quoted.
+_OFFICIAL = frozenset(fold(w) for w in ("مسؤول", "مسؤولة"))
 
 
 def _named_people(built: list[_Entity]) -> list[_Entity]:

@@ -792,6 +792,13 @@ def test_a_title_behind_wa_is_no_name():
     assert _person_name("الخبير المحاسب ورئيس الجمعية") == ""
 
 
+def test_a_nameless_title_right_after_a_titled_persons_quote_takes_him_up():
+    doc = rules("قال الوزير سامي العلوي إن الموسم جيد. وأوضح المسؤول الجهوي أن المحصول وفير.")
+    assert names(doc) == ["سامي العلوي", "سامي العلوي"]
+    doc = rules("قالت تقارير صحفية إن الموسم جيد. وأوضح المسؤول الجهوي أن المحصول وفير.")
+    assert names(doc) == ["تقارير صحفية", "المسؤول الجهوي"]
+
+
 def test_a_preposition_before_a_noun_ends_a_full_name():
     assert _person_name("وزير الدفاع سامر نصار بحضور قادة الجيش") == "سامر نصار"
     assert _person_name("وزير الدفاع سامر نصار بإرجاع الأموال") == "سامر نصار"
