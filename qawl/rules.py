@@ -527,6 +527,9 @@ def _fronted_subject(doc: _Doc, i: int) -> Span | None:
     if cue is not None and cue.lemma in _DESCRIBE and doc.toks[i].norm.endswith(("ه", "ها", "هم")):
         return None  # `وسط ظرف وصفه بـ"..."`: a relative clause on the noun before it
     written = doc.toks[i].text
+    joined = written[:1] == "ف" or (i > 0 and doc.toks[i - 1].norm == "فقد")
+    if joined and (topic := _topic_before(doc, i)) is not None:
+        return topic  # `أما مندوب الكويت فأعلن أن`, `أما الوزير، فقد أكد أن`
     if written[:1] in "وف" and lookup_cue(fold(written[1:])) is not None:
         return None  # `...، وأشار إلى أن`: a conjoined verb has no subject before it
     k = i - 1
@@ -565,6 +568,25 @@ def _fronted_subject(doc: _Doc, i: int) -> Span | None:
 
 
 MAX_RELATIVE_CLAUSE = 15  # words of a relative clause between a subject and its verb
+
+
+_AMMA = frozenset(fold(w) for w in ("أما", "وأما"))
+
+
+def _topic_before(doc: _Doc, i: int) -> Span | None:
+    """`أما مندوب الكويت فأعلن`: the words between `أما` and the verb its `ف`
+    joins are the verb's subject, when they can name a source."""
+    for k in range(i - 1, max(-1, i - 2 - MAX_FRONTED), -1):
+        tok = doc.toks[k]
+        if tok.norm in _AMMA:
+            words = [t for t in doc.toks[k + 1 : i] if t.text not in "،," and t.norm != "فقد"]
+            named = any(_is_name_word(t) for t in words)
+            if words and (named or words[0].norm in _SOURCE_HEADS):
+                return _speaker_span(doc, words)
+            return None
+        if tok.text in ".:\n" or _cue_of(tok) or _is_complementiser(tok):
+            return None
+    return None
 
 
 def _before_relative_clause(doc: _Doc, k: int) -> int:

@@ -720,3 +720,9 @@ def test_a_source_after_lil_keeps_the_lam_of_its_name():
 def test_a_fronted_subject_starts_after_the_complementiser_before_it():
     doc = rules("وأفاد سامي العلوي، بأن خبراء المعهد، قد أكدوا أنها قطعة نادرة.")
     assert [q.speaker.text for q in doc.quotes] == ["سامي العلوي", "خبراء المعهد"]
+
+
+def test_the_topic_after_amma_is_the_subject_of_the_verb_its_fa_joins():
+    doc = rules("قال الوزير سامي العلوي إن الموسم جيد. أما مندوب الكويت فأعلن أن بلاده تدين الهجوم.")
+    assert doc.quotes[1].speaker.text == "مندوب الكويت"
+    assert doc.entity(doc.quotes[1].entity).name == "مندوب الكويت"
