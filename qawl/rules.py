@@ -973,6 +973,10 @@ def _source_quote(doc: _Doc, i: int, found: list[Quote]) -> Quote | None:
         if k >= len(doc.toks):
             return None
         return _quote(doc, cue_tok, speaker, doc.toks[k].start, sent_end, "indirect")
+    if self_reference and any(
+        q.content.start < cue_tok.start and sent_start < q.content.end for q in found
+    ):
+        return None  # `وبين أن "... وفق تعبيره ..."`: a quote of this sentence already has it
     previous = [
         q for q in found if sent_start <= q.content.start and q.content.end <= cue_tok.start
     ]

@@ -726,3 +726,8 @@ def test_the_topic_after_amma_is_the_subject_of_the_verb_its_fa_joins():
     doc = rules("قال الوزير سامي العلوي إن الموسم جيد. أما مندوب الكويت فأعلن أن بلاده تدين.")
     assert doc.quotes[1].speaker.text == "مندوب الكويت"
     assert doc.entity(doc.quotes[1].entity).name == "مندوب الكويت"
+
+
+def test_in_his_words_inside_a_quote_of_its_sentence_is_no_quote_of_its_own():
+    doc = rules("وأكد الوزير سامي العلوي أن الوقت وفق تعبيره غير مناسب للحوار الوطني الآن.")
+    assert only(doc).cue.text == "وأكد"
