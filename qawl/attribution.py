@@ -342,6 +342,7 @@ def _match(entities: list[_Entity], mention: str) -> _Entity | None:
 
 
 def _ours(word: str) -> bool:
+    """`مصادرنا`, `مراسلنا`: a noun with the outlet's `نا` (our)."""
     norm = fold(word)
     return (
         len(norm) >= 5

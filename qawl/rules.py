@@ -433,6 +433,7 @@ _CUES_IN_CONTEXT = frozenset(fold(w) for w in ("بين", "رد"))
 
 
 def _cue_in_context(doc: _Doc, i: int) -> Cue | None:
+    """The cue a set-aside verb at ``i`` is in its context, else None."""
     tok = doc.toks[i]
     norm = tok.norm
     bare = norm[1:] if norm[:1] in "وف" and len(norm) > 3 else norm
@@ -891,10 +892,7 @@ def _quote(
 
 _POSSESSIVE = ("هما", "هم", "هن", "ها", "ه")
 # Prepositions that end in `ي` before a pronoun (`عليه`, `إليه`, `لديه`): not a name's `يه`.
-_PREPOSITIONS = frozenset(
-    fold(w) for w in ("خلال", "على", "إلى", "عن", "من", "في", "مع", "لدى", "عند", "أمام",
-                      "بعد", "قبل", "فوق", "تحت", "حول", "بين", "ضد", "دون", "لأن", "بأن", "لكن")
-)  # fmt: skip
+_YEH_PREPOSITIONS = frozenset(fold(w) for w in ("على", "إلى", "لدى"))
 
 
 def _owned(cue_tok: Token) -> bool:
@@ -913,7 +911,7 @@ def _possessed_thing(tok: Token) -> bool:
     stem = word[: -len(suffix)] if suffix else ""
     if len(stem) < 3 or stem.startswith(("ال", "وال")) or word.endswith("الله"):
         return False
-    if suffix == "ه" and stem.endswith("ي") and fold(stem) not in _PREPOSITIONS:
+    if suffix == "ه" and stem.endswith("ي") and fold(stem) not in _YEH_PREPOSITIONS:
         return False  # `جوزيه`, `بارنييه`: a foreign name's ending
     bare = stem.removeprefix("و").removeprefix("ب").removeprefix("ل")
     forms = {fold(word), fold(stem), fold(bare)}
@@ -1116,9 +1114,8 @@ def _source_speaker(doc: _Doc, j: int, sent_end: int) -> tuple[list[Token], int]
         j += 1
     if speaker and j < len(toks) and toks[j].text in "،,":
         apposition = _apposition(doc, j + 1, speaker)  # `بحسب رئيس الهيئة، NAME، فإن`
-        if apposition:
-            speaker = speaker + apposition
-            j = doc.toks.index(apposition[-1]) + 1
+        if apposition:  # its words follow the comma one by one
+            speaker, j = speaker + apposition, j + 1 + len(apposition)
     while j < len(toks) and toks[j].text in "،,":
         j += 1
     return speaker, j
