@@ -9,6 +9,7 @@ or a quoted passage follows it closely (or, for a source preposition such as
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -423,6 +424,7 @@ class RuleExtractor:
                 seen.add(quote.content)
                 found.append(quote)
         found = _without_cues_inside_direct_quotes(found)
+        found = _without_nested_reports(found)
         found.sort(key=lambda q: (q.content.start, q.content.end))
         return found
 
@@ -481,6 +483,25 @@ def _without_cues_inside_direct_quotes(found: list[Quote]) -> list[Quote]:
         index = bisect.bisect_right(starts, cue.start) - 1 if cue is not None else -1
         inside = index >= 0 and cue.end <= direct[index][1] and quote.kind != "direct"
         if not inside or (quote.content.start, quote.content.end) == direct[index]:
+            kept.append(quote)
+    return kept
+
+
+def _without_nested_reports(found: list[Quote]) -> list[Quote]:
+    """An indirect report without a source of its own whose cue stands inside
+    another quote's content (`إن كمال الذي أعلن أنه ...`) is part of that
+    quote; one with its own source, or in marks, is a quote of its own
+    (guidelines, 7)."""
+    spans = sorted((q.content.start, q.content.end) for q in found)
+    starts = [start for start, _ in spans]
+    reach = list(itertools.accumulate((end for _, end in spans), max))  # furthest end so far
+    kept = []
+    for quote in found:
+        cue, content = quote.cue, quote.content
+        index = bisect.bisect_right(starts, cue.start) - 1 if cue is not None else -1
+        own = cue is not None and content.start <= cue.start and cue.end <= content.end
+        nested = index >= 0 and reach[index] >= cue.end and not own
+        if not (nested and quote.speaker is None and quote.kind == "indirect"):
             kept.append(quote)
     return kept
 
@@ -832,13 +853,18 @@ def _indirect_end(doc: _Doc, k: int, sent_end: int) -> int:
         if j > k + 1 and in_his_words:
             return doc.toks[j - 1].end  # `على حد تعبيره`: the report has ended
         if j > k + 1 and _opens_report(doc, j):
+            if doc.toks[j - 1].norm in _REPORT_LINKS and j - 2 > k:
+                return doc.toks[j - 2].end  # `...، لكنه أشار إلى أن`: before the link
             return doc.toks[j - 1].end  # `... مؤكدا أن`, `... وحذر من أن`, no comma before
     return sent_end
 
 
-REPORT_REACH = 3  # tokens between a cue and the complementiser of its report
+REPORT_REACH = 6  # tokens between a cue and the complementiser of its report
 # `فيما أكدت اللجنة أن`, `كما أكد أن`: a verb cue after them starts a new report
-_REPORT_LINKS = frozenset(fold(w) for w in ("فيما", "كما", "بينما", "حين"))
+_REPORT_LINKS = frozenset(
+    fold(w) for w in ("فيما", "كما", "بينما", "حين", "لكن", "لكنه", "لكنها", "لكنهم", "ولكن",
+                      "ولكنه", "ولكنها")
+)  # fmt: skip
 
 
 def _opens_report(doc: _Doc, j: int) -> bool:

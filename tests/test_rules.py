@@ -731,3 +731,20 @@ def test_the_topic_after_amma_is_the_subject_of_the_verb_its_fa_joins():
 def test_in_his_words_inside_a_quote_of_its_sentence_is_no_quote_of_its_own():
     doc = rules("وأكد الوزير سامي العلوي أن الوقت وفق تعبيره غير مناسب للحوار الوطني الآن.")
     assert only(doc).cue.text == "وأكد"
+
+
+def test_an_indirect_span_ends_before_but_and_the_next_report():
+    doc = rules(
+        "وقال الوزير سامي العلوي إن الحكومة باقية، لكنه أشار في الوقت ذاته إلى أن الوضع صعب."
+    )
+    assert [q.content.text for q in doc.quotes] == ["الحكومة باقية", "الوضع صعب"]
+
+
+def test_a_report_without_a_source_inside_another_quote_is_part_of_it():
+    doc = rules(
+        "وقال المدرب سامي العلوي إن كمال الذي أعلن بأنه سيترك الفريق سيبقى حتى نهاية الموسم."
+    )
+    assert only(doc).cue.text == "وقال"
+    # with a source of its own it is a quote of its own (guidelines, 7)
+    doc = rules("وقال الوزير سامي العلوي إن رئيس الحكومة أكد أن الحل قريب.")
+    assert [q.speaker.text for q in doc.quotes] == ["الوزير سامي العلوي", "رئيس الحكومة"]
