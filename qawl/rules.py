@@ -921,10 +921,14 @@ _POSSESSIVE = ("هما", "هم", "هن", "ها", "ه")
 _YEH_PREPOSITIONS = frozenset(fold(w) for w in ("على", "إلى", "لدى"))
 
 
+def _possessive_suffix(word: str) -> str:
+    return next((s for s in _POSSESSIVE if word.endswith(s)), "")
+
+
 def _owned(cue_tok: Token) -> bool:
     """A verbal noun with a possessive pronoun (`إعلانه`, `تصريحها`)."""
     word = cue_tok.text
-    suffix = next((s for s in _POSSESSIVE if word.endswith(s)), "")
+    suffix = _possessive_suffix(word)
     return bool(suffix) and lookup_cue(fold(word[: -len(suffix)])) is not None
 
 
@@ -933,7 +937,7 @@ def _possessed_thing(tok: Token) -> bool:
     `معرفتهم`, `خلاله`); not a person's relation (`محاميه`, `زميلتها`, `أحدهم`,
     `نظيره`), nor a name that ends in `ه` (`نصرالله`, `جوزيه`)."""
     word = tok.text
-    suffix = next((s for s in _POSSESSIVE if word.endswith(s)), "")
+    suffix = _possessive_suffix(word)
     stem = word[: -len(suffix)] if suffix else ""
     if len(stem) < 3 or stem.startswith(("ال", "وال")) or word.endswith("الله"):
         return False

@@ -2,7 +2,7 @@
 
 import pytest
 
-from qawl.attribution import _person_name, clean_speakers
+from qawl.attribution import _person_name, clean_speakers, entity_name
 from qawl.rules import RuleExtractor
 from qawl.schema import Quote, Span
 
@@ -246,9 +246,6 @@ def test_a_body_keeps_its_name_and_a_publisher_speaks_for_its_report():
 
 
 def test_a_prepositional_phrase_is_not_a_persons_name():
-    from qawl.attribution import entity_name
-    from qawl.schema import Span
-
     text = (
         'وقال جون سميث، الرئيس التنفيذي لشركة "النور" إن الأرباح زادت. '
         'وأضاف الرئيس التنفيذي لشركة "النور'
@@ -260,9 +257,6 @@ def test_a_prepositional_phrase_is_not_a_persons_name():
 
 
 def test_a_company_named_after_its_chief_is_not_the_chiefs_name():
-    from qawl.attribution import entity_name
-    from qawl.schema import Span
-
     text = 'وقال كمال نور، المدير التنفيذي لشركة "بحر الخير" إن المبيعات ارتفعت.'
     mention = Span.of(text, text.index("كمال"), text.index(" إن"))
     assert entity_name([mention], text) == "كمال نور"
@@ -280,9 +274,6 @@ def test_a_hashtag_speaker_is_named_in_words():
 def _named(text: str, mention: str, nth: int = -1) -> str:
     """The entity name that one occurrence of ``mention`` gets in ``text``."""
     import re
-
-    from qawl.attribution import entity_name
-    from qawl.schema import Span
 
     match = list(re.finditer(re.escape(mention), text))[nth]
     return entity_name([Span.of(text, match.start(), match.end())], text)
@@ -426,8 +417,6 @@ def test_a_titled_description_takes_the_name_written_beside_its_title(text, expe
 
 
 def test_a_description_is_named_where_the_article_writes_its_first_words():
-    from qawl.attribution import entity_name
-
     text = "وأبرز الأمين العام، ماريو كوستا، أن الوضع صعب. وقال الأمين العام للاتحاد إن"
     start = text.index("الأمين العام للاتحاد")
     mention = Span(start, start + len("الأمين العام للاتحاد"), "الأمين العام للاتحاد")
@@ -458,16 +447,12 @@ def test_a_description_is_named_where_the_article_writes_its_first_words():
     ],
 )
 def test_a_description_is_named_by_the_name_apposed_to_it(text, description, expected):
-    from qawl.attribution import entity_name
-
     start = text.rindex(description)
     mention = Span(start, start + len(description), description)
     assert entity_name([mention], text) == expected
 
 
 def test_another_holder_of_a_shorter_title_does_not_name_the_description():
-    from qawl.attribution import entity_name
-
     text = (
         "وقال وزير الخارجية الروسي يوري بافلوف إن الوضع صعب. "
         "وقال وزير الخارجية الكندي إن الحوار مطلوب."
@@ -841,9 +826,6 @@ def test_a_participle_speaks_for_a_subject_written_first():
 
 
 def test_a_mention_cut_after_a_preposition_is_read_without_it():
-    from qawl.attribution import entity_name
-    from qawl.schema import Span
-
     text = (
         "وقال ولي العهد الأردني في كلمته إن العلاقات متينة. "
         "واستقبل الوزير ولي العهد الأردني الأمير سامر بن كمال أمس."
@@ -992,8 +974,6 @@ def test_a_second_party_after_a_body_is_not_its_name():
 
 
 def test_a_statement_described_by_adjectives_is_named_as_written():
-    from qawl.attribution import entity_name
-
     text = (
         "اتفق الرئيس ورئيس الوزراء على تبني رؤية مشتركة، بحسب بيان رئاسي مصري نشر ليل الأحد. "
         "وقال البيان إن الطرفين اتفقا."
