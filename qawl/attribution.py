@@ -400,17 +400,34 @@ def _cue_agreement(text: str, cue: Span | None) -> tuple[str, str]:
     return (info.gender, info.number) if info else ("?", "?")
 
 
-def _nearest_title_mention(text: str, before: int) -> Span | None:
-    """Fallback for an implicit speaker with no earlier source: the last
-    title-led phrase before the quote (`التقى الوزير فلان ... وأضاف`)."""
+MAX_OPENING_SENTENCES = 4  # sentences searched back for the subject an implicit speaker takes
+
+
+def _nearest_title_mention(text: str, before: int, gender: str = "?") -> Span | None:
+    """Fallback for an implicit speaker with no earlier source: the named
+    subject of one of the sentences before the quote, the nearer first
+    (`وسئل اللاعب NAME ... فكان جوابه`), else the last title-led phrase before
+    it (`التقى الوزير فلان ... وأضاف`), up to punctuation."""
+    end = before
+    for _ in range(MAX_OPENING_SENTENCES):
+        start = max(text.rfind(ch, 0, end) for ch in _SENTENCE_ENDS) + 1
+        subject = _opening_subject(text, start, end)
+        if subject is not None and _may_speak(subject.text, gender):
+            return subject
+        if start == 0:
+            break
+        end = start - 1
     titles = word_list("titles.txt")
     words = list(_words(text, 0, before))
     for index in range(len(words) - 1, -1, -1):
         start, end, norm = words[index]
-        if norm in titles and index + 1 < len(words):
-            tail = words[index + 1 : index + 4]
-            last = tail[-1][1] if tail else end
-            return Span.of(text, start, last)
+        if norm not in titles or index + 1 >= len(words):
+            continue
+        nisba = norm.startswith("ال") and _is_nisba(text[start + 2 : end])
+        if nisba and index and words[index - 1][2].startswith("ال"):
+            continue  # `الندوة الصحفية`: an adjective, no title
+        tail = words[index + 1 : index + 4]
+        return Span.of(text, start, tail[-1][1])
     return None
 
 
@@ -668,7 +685,7 @@ def _resolve_implicit(
             return entity
     if last is not None:
         return last
-    mention = _nearest_title_mention(text, position)
+    mention = _nearest_title_mention(text, position, gender)
     if mention is not None:
         return _subject_entity(text, built, mention, gender)
     entity = _Entity(gender=gender)
@@ -856,8 +873,8 @@ def _opening_subject(text: str, start: int, end: int) -> Span | None:
         conjoined = written[:1] == "و" and is_common_noun(written[1:])
         if _after_preposition(written) or conjoined or not (titled or _is_proper(written)):
             break  # `وأثنى`, `بإرجاع`: the verb's next word or object, not its subject
-        if named and is_common_noun(written) and not titled:
-            break  # `وهاجم الرئيس NAME مشاركة ...`: the object after the name
+        if named and (is_common_noun(written) or _indefinite_accusative(written)) and not titled:
+            break  # `وهاجم الرئيس NAME مشاركة ...`, `وأصدر NAME بيانا`: the object after the name
         run.append(word)
         named = named or not titled  # a name word, not a title or an adjective
     phrase = text[run[0][0] : run[-1][1]] if run else ""
@@ -874,13 +891,25 @@ def _body_run(text: str, after: int, words: list[tuple[int, int, str]]) -> Span 
     definite or proper words that follow it, up to punctuation."""
     if text[after : words[0][0]].strip():
         return None
-    end = words[0][1]
+    end, definite = words[0][1], False
     for start, stop, norm in words[1:]:
         written = text[start:stop]
         if text[end:start].strip() or not (norm.startswith("ال") or _is_proper(written)):
             break
-        end = stop
+        if definite and not norm.startswith("ال"):
+            break  # `واستهدف الجيش الإسرائيلي مواقع`: an indefinite word after it is the object
+        end, definite = stop, norm.startswith("ال")
     return Span.of(text, words[0][0], end)
+
+
+def _indefinite_accusative(written: str) -> bool:
+    """`بيانا`, `قرارا`: a common noun or a document with the `ا` of its indefinite accusative."""
+    noun = written[:-1]
+    return (
+        len(written) >= 4
+        and written.endswith("ا")
+        and (is_common_noun(noun) or fold(noun) in word_list("documents.txt"))
+    )
 
 
 def _containing(built: list[_Entity], mention: Span) -> _Entity | None:

@@ -72,6 +72,34 @@ def test_a_verb_cue_that_goes_on_a_sentence_takes_its_subject():
     assert names(doc) == ["ليلى الحداد", "كمال بوزيد"]
 
 
+def test_a_first_implicit_quote_takes_the_subject_of_an_earlier_sentence():
+    doc = rules(
+        "وسئل اللاعب رامي الزين، خلال الندوة الصحفية، عن رأيه في مدرب الفريق المنافس. "
+        'وكان الطقس باردا. والملعب ممتلئ. وأضاف: "سنلعب للفوز ولا شيء غيره".'
+    )
+    assert names(doc) == ["رامي الزين"]
+
+
+def test_a_title_used_as_an_adjective_is_no_fallback_speaker():
+    doc = rules(
+        "أنهى الفريق تدريبه في الملعب الرئيسي بعد الندوة الصحفية للمدرب. "
+        'وتابع: "الجميع جاهز للمباراة".'
+    )
+    assert names(doc) != ["الصحفية للمدرب"]
+    assert all("الصحفية" not in e.name for e in doc.entities)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("واستهدف الجيش الوطني مواقع للمسلحين قرب الحدود. وأضاف أن العملية انتهت.", "الجيش الوطني"),
+        ("وأصدر الوزير سامي العلوي بيانا حول الأزمة. وأضاف أن الحوار سيستأنف.", "سامي العلوي"),
+    ],
+)
+def test_an_indefinite_object_after_the_subject_is_not_its_name(text, expected):
+    assert names(rules(text)) == [expected]
+
+
 def test_an_outlet_that_only_relays_is_not_the_source():
     doc = rules(
         "وقال الرئيس كمال بوزيد إن الاقتصاد قوي. "
