@@ -1552,7 +1552,9 @@ def _fuller_mention(text: str, mention: Span) -> str | None:
             if name and name != head and (offset == 0 or len(name.split()) >= 2):
                 # a person's title (`وزير الاقتصاد الفرنسي، NAME`): the name it gives
                 return _titled_name(text, start, name) or name
-        return _with_adjectives(text, phrase, mention)
+        adjectives = _with_adjectives(text, phrase, mention)
+        if adjectives or not (one_word and fold(phrase) in word_list("titles.txt")):
+            return adjectives
     if _is_org(phrase):
         return None  # a body's name is complete; only a description waits for its name
     for match in re.finditer(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", text):
@@ -1668,8 +1670,9 @@ def _with_adjectives(text: str, phrase: str, mention: Span) -> str | None:
 
 def _is_adjective(word: str) -> bool:
     """A definite adjective of nationality or kind (`العراقية`, `الدولي`)."""
-    norm = fold(word)
-    return norm.startswith("ال") and norm.endswith(("ي", "يه", "يين", "ين"))
+    norm = fold(word)  # `الذي` ends as a nisba does, but relates a clause
+    nisba = norm.startswith("ال") and norm.endswith(("ي", "يه", "يين", "ين"))
+    return nisba and norm not in _RELATIVES
 
 
 def _core(norm: str) -> str:

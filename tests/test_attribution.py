@@ -100,6 +100,14 @@ def test_an_indefinite_object_after_the_subject_is_not_its_name(text, expected):
     assert names(rules(text)) == [expected]
 
 
+def test_a_lone_title_is_named_where_the_article_writes_it_with_a_name():
+    doc = rules(
+        "اعتذر الأسقف الذي أدار مراسم الحفل للمغنية. وأظهرت صور الأسقف سامر الهادي "
+        'ممسكا بيد المغنية. وقال الأسقف للصحفيين: "لم أقصد أي إساءة".'
+    )
+    assert names(doc) == ["سامر الهادي"]
+
+
 def test_an_outlet_that_only_relays_is_not_the_source():
     doc = rules(
         "وقال الرئيس كمال بوزيد إن الاقتصاد قوي. "
