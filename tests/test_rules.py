@@ -499,6 +499,9 @@ def test_a_nameless_subject_fronted_after_but_is_the_speaker(text: str, speaker:
         "وسيحاكم المتهمون وفقا للقانون الجديد.",
         "وتختلف كلفة الأدوات حسب المرحلة الدراسية.",
         "وسوف تعمل الأكاديمية وفق معايير حديثة.",
+        "وتنشط الشركات في الجنوب وفق عقود استثمار محددة.",
+        "وتصنف المدن حسب مستويات التلوث فيها.",
+        "وتمنح الرخص حسب الأقدمية في التسجيل.",
     ],
 )
 def test_a_rule_or_criterion_after_according_to_is_no_source(text: str):
