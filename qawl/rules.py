@@ -1001,6 +1001,11 @@ def _source_quote(doc: _Doc, i: int, found: list[Quote]) -> Quote | None:
         if k >= len(doc.toks):
             return None
         return _quote(doc, cue_tok, speaker, doc.toks[k].start, sent_end, "indirect")
+    if any(
+        q.cue is not None and sent_start <= q.cue.start and q.content.start > cue_tok.start
+        for q in found
+    ):
+        return None  # `وأضاف المصدر، وفق ما أوردت الوكالة أن ...`: the relay of that report
     if self_reference and any(
         q.content.start < cue_tok.start and sent_start < q.content.end for q in found
     ):

@@ -508,6 +508,15 @@ def test_a_rule_or_criterion_after_according_to_is_no_source(text: str):
     assert rules(text).quotes == []
 
 
+def test_a_relay_inside_a_report_opens_no_quote_of_its_own():
+    quote = only(rules("وأضاف المصدر، وفق ما أوردت وكالة الأنباء الرسمية أن القرار نهائي."))
+    assert (quote.cue.text, quote.speaker.text, quote.content.text) == (
+        "وأضاف",
+        "المصدر",
+        "القرار نهائي",
+    )
+
+
 def test_a_body_after_according_to_is_a_source():
     doc = rules("وارتفع عدد الإصابات إلى مئة، وفقا لوزارة الصحة.")
     assert doc.entity(only(doc).entity).name == "وزارة الصحة"
