@@ -1557,9 +1557,12 @@ def _fuller_mention(text: str, mention: Span) -> str | None:
             return adjectives
     if _is_org(phrase):
         return None  # a body's name is complete; only a description waits for its name
+    titled = any(fold(word) in word_list("titles.txt") for word in phrase.split())
     for match in re.finditer(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", text):
+        # `الولايات المتحدة تريد ...`: without a title, only a name set off by a comma
+        apposed = titled or text[match.end() :].lstrip().startswith(("،", ","))
         name = (
-            _name_after(text, match.end())
+            (apposed and _name_after(text, match.end()))
             or _name_before(text, match.start())
             or _name_after_relative(text, match.end())
         )

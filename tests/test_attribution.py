@@ -108,6 +108,14 @@ def test_a_lone_title_is_named_where_the_article_writes_it_with_a_name():
     assert names(doc) == ["سامر الهادي"]
 
 
+def test_a_nameless_body_is_not_named_by_the_words_after_it():
+    doc = rules(
+        "ويرى محللون أن الولايات المتحدة تريد تحسين العلاقات مع الجارة. "
+        "وفي المقابل، أكدت الولايات المتحدة أنها مستمرة في التحضير للقمة."
+    )
+    assert names(doc)[-1] == "الولايات المتحدة"
+
+
 def test_an_outlet_that_only_relays_is_not_the_source():
     doc = rules(
         "وقال الرئيس كمال بوزيد إن الاقتصاد قوي. "
@@ -479,6 +487,11 @@ def test_a_description_is_named_where_the_article_writes_its_first_words():
             "الدين تراجع. وأضاف وزير المالية أن السيولة متوفرة.",
             "وزير المالية",
             "سالم بن راشد آل ناصر",
+        ),
+        (  # a description without a title word: the name set off by a comma
+            "وقال صاحب المطعم، سامي العلوي، إن الزبائن عادوا. وأضاف صاحب المطعم أن الأسعار ثابتة.",
+            "صاحب المطعم",
+            "سامي العلوي",
         ),
     ],
 )
