@@ -985,6 +985,11 @@ def _source_quote(doc: _Doc, i: int, found: list[Quote]) -> Quote | None:
     """`X، بحسب Y` (content before the cue) or `بحسب Y، فإن X` (after it)."""
     cue_tok = doc.toks[i]
     sent_start, sent_end = doc.sentence_of(cue_tok.start)
+    if any(
+        p.closed and p.content_start <= cue_tok.start and cue_tok.end <= p.content_end
+        for p in doc.pairs_within(sent_start, sent_end)
+    ):
+        return None  # `"... الحوار وفق ميثاق الأمم"`: the quoted speaker's own words
     speaker, after = _source_speaker(doc, i + 1, sent_end)
     if speaker and _names_a_rule(speaker[0]):
         return None  # `وفقا للقانون`, `حسب المرحلة`: a criterion, not a source

@@ -502,6 +502,7 @@ def test_a_nameless_subject_fronted_after_but_is_the_speaker(text: str, speaker:
         "وتنشط الشركات في الجنوب وفق عقود استثمار محددة.",
         "وتصنف المدن حسب مستويات التلوث فيها.",
         "وتمنح الرخص حسب الأقدمية في التسجيل.",
+        "وتحل الخلافات وفق ميثاق الأمم المتحدة.",
     ],
 )
 def test_a_rule_or_criterion_after_according_to_is_no_source(text: str):
@@ -515,6 +516,11 @@ def test_a_relay_inside_a_report_opens_no_quote_of_its_own():
         "المصدر",
         "القرار نهائي",
     )
+
+
+def test_a_source_word_inside_marks_is_the_quoted_speakers_own():
+    doc = rules('ودعت السفيرة إلى "حل الخلافات بالحوار وفق ما أعلنته الأمم المتحدة منذ سنوات".')
+    assert all(q.cue.text != "وفق" for q in doc.quotes)
 
 
 def test_a_body_after_according_to_is_a_source():
