@@ -708,7 +708,8 @@ def _verb_subject_before(text: str, cue: Span | None) -> Span | None:
         verb = lookup_cue(norm)
         if verb is None or verb.pos != "verb":
             continue
-        between = words[index + 1 :]
+        # `وعلق عليها قائلا`: a preposition with its pronoun is no subject
+        between = [w for w in words[index + 1 :] if w[2] not in _PREPOSITIONS_WITH_PRONOUN]
         gap = text[end : cue.start]
         stops = word_list("boundaries.txt") | word_list("complementisers.txt")
         if (

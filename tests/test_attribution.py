@@ -116,6 +116,14 @@ def test_a_nameless_body_is_not_named_by_the_words_after_it():
     assert names(doc)[-1] == "الولايات المتحدة"
 
 
+def test_a_preposition_with_its_pronoun_between_verb_and_participle_is_no_subject():
+    doc = rules(
+        "وقال المدرب سامي العلوي إن الفريق جاهز. "
+        'ونشر اللاعب ياسين الطاهر صورة للفريق وعلق عليها قائلا: "كل الدعم لزملائي".'
+    )
+    assert names(doc) == ["سامي العلوي", "ياسين الطاهر"]
+
+
 def test_an_outlet_that_only_relays_is_not_the_source():
     doc = rules(
         "وقال الرئيس كمال بوزيد إن الاقتصاد قوي. "
