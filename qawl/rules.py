@@ -22,7 +22,15 @@ from qawl.attribution import (
     attribute,
     is_the_name_ali,
 )
-from qawl.lexicon import Cue, ambiguous_cue, is_common_noun, lookup_cue, name_gender, word_list
+from qawl.lexicon import (
+    Cue,
+    ambiguous_cue,
+    is_common_noun,
+    light_spelling,
+    lookup_cue,
+    name_gender,
+    word_list,
+)
 from qawl.schema import Document, Quote, Span
 from qawl.text import MarkPair, Token, fold, pair_marks, sentences, strip_span, tokens
 
@@ -244,6 +252,52 @@ def _subject_before_an(doc: _Doc, i: int) -> bool:
         if _is_complementiser(tok):
             return True
     return False
+
+
+_PLAIN_ADJECTIVES = frozenset(
+    fold(w) for w in ("الأخير", "الأخيرة", "الجديد", "الجديدة", "الأول", "الأولى", "السابق",
+                      "السابقة", "الحالي", "الحالية", "الكبير", "الكبيرة", "العام", "العامة")
+)  # fmt: skip
+
+
+def _describer_end(doc: _Doc, i: int) -> int:
+    """`ووصف التلفزيون الرسمي الانفجار بأنه`, `ووصفه الوزير بأنه`: the index
+    where a describing verb's subject ends, when before `بـ` the verb is
+    followed by two definite noun phrases (the first its subject), or by one
+    when its object is the verb's own pronoun; else 0 (`وصف القرار بأنه`:
+    the one phrase is the object)."""
+    bare = doc.toks[i].norm
+    pronoun = any(
+        bare.endswith(end) and lookup_cue(bare[: -len(end)]) is not None
+        for end in ("هما", "هم", "ها", "ه")
+    )
+    if i > 0 and doc.toks[i - 1].norm.removeprefix("و") in _RELATIVES | _WHAT:
+        return 0  # `الذي وصفه بأنه`: the relative clause's subject is before it
+    starts: list[int] = []
+    for j in range(i + 1, min(i + 1 + MAX_SPEAKER, len(doc.toks))):
+        tok = doc.toks[j]
+        if tok.norm == "ب" or tok.norm.startswith(("بان", "بال")) or doc.pair_at(tok):
+            if pronoun and starts:
+                return j
+            return starts[1] if len(starts) == 2 else 0
+        if not tok.norm.startswith("ال") and not (pronoun and _is_name_word(tok)):
+            return 0  # a preposition, a verb or an indefinite noun: no plain subject
+        if j == i + 1:
+            starts.append(j)
+        elif tok.norm.startswith("ال") and not (
+            tok.norm in _PLAIN_ADJECTIVES or _nisba_word(tok.text)
+        ):
+            starts.append(j)
+    return 0
+
+
+_WHAT = frozenset({"ما", "لما", "عما", "مما"})
+
+
+def _nisba_word(written: str) -> bool:
+    """`الإثيوبي`, `الرسمية`: a definite relative adjective."""
+    light = light_spelling(written)
+    return light.startswith("ال") and light.endswith(("ي", "ية", "يون", "يين"))
 
 
 def _before_object(speaker: list[Token]) -> list[Token]:
@@ -647,8 +701,12 @@ def _cue_complement(doc: _Doc, i: int, cue: Cue) -> Quote | None:
         if i + 1 < len(doc.toks)
         else False
     )
+    subject_end = 0  # where a describing verb's subject gives way to its object
     if cue.pos == "verb" and cue.lemma in _DESCRIBE and not in_speaker:
         in_speaker = _subject_before_an(doc, i)  # `اعتبر NAME أن`: no object, a subject
+        if not in_speaker:
+            subject_end = _describer_end(doc, i)
+            in_speaker = subject_end > 0
     if cue.pos == "noun" and _owned(cue_tok):
         in_speaker = False  # `وإعلانه الرسمي الاستقالة`: its pronoun is the speaker
     if cue.pos == "noun" and i > 0 and doc.toks[i - 1].norm in ("في", "خلال"):
@@ -660,6 +718,8 @@ def _cue_complement(doc: _Doc, i: int, cue: Cue) -> Quote | None:
             continue
         if tok.start >= sent_end and not doc.pair_at(tok):
             return None
+        if j == subject_end:
+            in_speaker = False
         nearer = _cue_of(tok) if j > i + 1 else None
         if nearer is not None and nearer.pos == "source":
             closing = _parenthesis_end(doc, j, sent_end)
@@ -691,8 +751,8 @@ def _cue_complement(doc: _Doc, i: int, cue: Cue) -> Quote | None:
             after_describe = cue.lemma in _DESCRIBE and governed
             named = not after_describe and _names_before_complement(doc, pair, words)
             if (words >= MIN_QUOTED_WORDS or after_describe) and not named:
-                if governed:  # `وصف الرئيس NAME القرار بـ"..."`: the object is no speaker
-                    speaker = _before_object(speaker)
+                if governed and not subject_end:  # `وصف الرئيس NAME القرار بـ"..."`
+                    speaker = _before_object(speaker)  # the object is no speaker
                 return _quote(doc, cue_tok, speaker, pair.content_start, pair.content_end, "direct")
             in_speaker = False
             continue
@@ -701,7 +761,7 @@ def _cue_complement(doc: _Doc, i: int, cue: Cue) -> Quote | None:
                 return None  # `دون أن تستبعد`, `قبل أن يقوم`: a time or manner clause
             if j == i + 1 and _impersonal(cue_tok, cue):
                 return None  # `ويتوقع أن`: "it is expected", no one speaks
-            if cue.lemma in _DESCRIBE and tok.norm.startswith("ب"):
+            if cue.lemma in _DESCRIBE and tok.norm.startswith("ب") and not subject_end:
                 speaker = _before_object(speaker)  # `وصف الرئيس NAME الاجتماع بأنه`
             return _complement(doc, j + 1, cue_tok, speaker, sent_end)
         if in_speaker and not speaker and (tok.norm in _TIME_WORDS or tok.text in "،,"):

@@ -523,6 +523,19 @@ def test_a_source_word_inside_marks_is_the_quoted_speakers_own():
     assert all(q.cue.text != "وفق" for q in doc.quotes)
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('ووصف التلفزيون الرسمي الانفجار بأنه "حادث بسيط".', "التلفزيون الرسمي"),
+        ('ووصفه الوزير بأنه "شريك موثوق".', "الوزير"),
+        ('ووصف القرار الأخير بأنه "خطوة شجاعة".', None),
+    ],
+)
+def test_a_describing_verb_takes_its_subject_before_its_object(text: str, speaker):
+    quote = only(rules(text))
+    assert (quote.speaker.text if quote.speaker else None) == speaker
+
+
 def test_a_body_after_according_to_is_a_source():
     doc = rules("وارتفع عدد الإصابات إلى مئة، وفقا لوزارة الصحة.")
     assert doc.entity(only(doc).entity).name == "وزارة الصحة"
