@@ -1268,7 +1268,9 @@ _PREPOSITIONS = frozenset(
     for w in ("في", "من", "عن", "على", "إلى", "مع", "لدى", "حول", "عند", "ضد", "بين", "منذ",
               "بعد", "قبل", "خلال", "عبر", "أمام", "ضمن", "دون", "حتى", "نحو")
 )  # fmt: skip
-_NEVER_IN_NAMES = word_list("boundaries.txt") | _PREPOSITIONS
+# negation and future particles: a verb follows (`رئيس الوزراء لم يخف`)
+_BEFORE_VERBS = frozenset(fold(w) for w in ("لم", "لن", "سوف"))
+_NEVER_IN_NAMES = word_list("boundaries.txt") | _PREPOSITIONS | _BEFORE_VERBS
 
 
 def _governs_genitive(word: str) -> bool:

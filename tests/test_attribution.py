@@ -124,6 +124,14 @@ def test_a_preposition_with_its_pronoun_between_verb_and_participle_is_no_subjec
     assert names(doc) == ["سامي العلوي", "ياسين الطاهر"]
 
 
+def test_a_negated_verb_after_the_subject_is_not_part_of_its_name():
+    doc = rules(
+        "وقال الرئيس سامي العلوي إن الحوار مستمر. بيد أن رئيس الوزراء لم يخف تفضيله "
+        "للحل الأمني.\nوقال أمام حشد من مؤيديه إن الأمن أولوية."
+    )
+    assert all("يخف" not in name for name in names(doc))
+
+
 def test_an_outlet_that_only_relays_is_not_the_source():
     doc = rules(
         "وقال الرئيس كمال بوزيد إن الاقتصاد قوي. "
