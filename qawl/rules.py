@@ -568,12 +568,18 @@ def _span(doc: _Doc, start: int, end: int, chars: str = _TRIM) -> Span | None:
 def _cue_quote(doc: _Doc, i: int, cue: Cue) -> Quote | None:
     """A verb, participle or verbal noun cue followed by its complement; a verb
     without a subject after it takes the one before it (`الخبراء اعتبروا أن`)."""
-    if _passive_reading(doc, i, cue):
+    if _passive_reading(doc, i, cue) or _amounts_to(doc, i, cue):
         return None
     quote = _cue_complement(doc, i, cue)
     if quote is not None and quote.speaker is None and cue.pos == "verb":
         quote.speaker = _fronted_subject(doc, i)
     return quote
+
+
+def _amounts_to(doc: _Doc, i: int, cue: Cue) -> bool:
+    """`تبلغ 26 عاما`: before a number, `أبلغ` (inform) is `بلغ` (amount to)."""
+    after = doc.toks[i + 1].text if i + 1 < len(doc.toks) else ""
+    return cue.lemma == "أبلغ" and after[:1].isdigit()
 
 
 def _passive_reading(doc: _Doc, i: int, cue: Cue) -> bool:

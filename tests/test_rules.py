@@ -536,6 +536,16 @@ def test_a_describing_verb_takes_its_subject_before_its_object(text: str, speake
     assert (quote.speaker.text if quote.speaker else None) == speaker
 
 
+def test_inform_before_a_number_is_amount_to():
+    doc = rules('وبيعت حصة تبلغ 14% من الأسهم "لصندوق الاستثمار الوطني".')
+    assert doc.quotes == []
+
+
+def test_the_press_addressed_is_not_part_of_the_speaker():
+    quote = only(rules("وأبلغ المتحدث الصحفيين أن الاتفاق ما زال قائما."))
+    assert quote.speaker.text == "المتحدث"
+
+
 def test_a_body_after_according_to_is_a_source():
     doc = rules("وارتفع عدد الإصابات إلى مئة، وفقا لوزارة الصحة.")
     assert doc.entity(only(doc).entity).name == "وزارة الصحة"
