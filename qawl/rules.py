@@ -582,7 +582,7 @@ def _characterisation(cue: Cue, quote: Quote) -> bool:
     """`ووصفها بأنها خطوة خطيرة`: a subjectless description in the writer's
     words characterises rather than reports speech (measured on the training
     articles: such quotes were rarely annotated, and seldom rightly attributed)."""
-    return cue.lemma == "وصف" and quote.kind == "indirect"
+    return cue.lemma == "وصف" and cue.pos == "verb" and quote.kind == "indirect"
 
 
 def _amounts_to(doc: _Doc, i: int, cue: Cue) -> bool:
