@@ -825,6 +825,7 @@ def _relayed_source(text: str, cue: Span | None) -> Span | None:
 
 
 _BUT = frozenset(fold(w) for w in ("لكن", "ولكن", "بيد", "إلا", "أن"))
+_BEFORE_VERBS = frozenset(fold(w) for w in ("لم", "لن", "سوف"))  # negation, future
 # Phrases that open a sentence before its verb (`من جهته`, `بدوره`), folded.
 _OPENERS = tuple(
     tuple(fold(w) for w in phrase.split())
@@ -874,6 +875,8 @@ def _opening_subject(text: str, start: int, end: int) -> Span | None:
         conjoined = written[:1] == "و" and is_common_noun(written[1:])
         if _after_preposition(written) or conjoined or not (titled or _is_proper(written)):
             break  # `وأثنى`, `بإرجاع`: the verb's next word or object, not its subject
+        if word[2] in _BEFORE_VERBS:
+            break  # `رئيس الوزراء لم يخف`: a verb follows its subject
         if named and (is_common_noun(written) or _indefinite_accusative(written)) and not titled:
             break  # `وهاجم الرئيس NAME مشاركة ...`, `وأصدر NAME بيانا`: the object after the name
         run.append(word)
@@ -1268,9 +1271,7 @@ _PREPOSITIONS = frozenset(
     for w in ("في", "من", "عن", "على", "إلى", "مع", "لدى", "حول", "عند", "ضد", "بين", "منذ",
               "بعد", "قبل", "خلال", "عبر", "أمام", "ضمن", "دون", "حتى", "نحو")
 )  # fmt: skip
-# negation and future particles: a verb follows (`رئيس الوزراء لم يخف`)
-_BEFORE_VERBS = frozenset(fold(w) for w in ("لم", "لن", "سوف"))
-_NEVER_IN_NAMES = word_list("boundaries.txt") | _PREPOSITIONS | _BEFORE_VERBS
+_NEVER_IN_NAMES = word_list("boundaries.txt") | _PREPOSITIONS
 
 
 def _governs_genitive(word: str) -> bool:
