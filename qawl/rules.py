@@ -573,16 +573,7 @@ def _cue_quote(doc: _Doc, i: int, cue: Cue) -> Quote | None:
     quote = _cue_complement(doc, i, cue)
     if quote is not None and quote.speaker is None and cue.pos == "verb":
         quote.speaker = _fronted_subject(doc, i)
-    if quote is not None and quote.speaker is None and _characterisation(cue, quote):
-        return None
     return quote
-
-
-def _characterisation(cue: Cue, quote: Quote) -> bool:
-    """`ووصفها بأنها خطوة خطيرة`: a subjectless description in the writer's
-    words characterises rather than reports speech (measured on the training
-    articles: such quotes were rarely annotated, and seldom rightly attributed)."""
-    return cue.lemma == "وصف" and cue.pos == "verb" and quote.kind == "indirect"
 
 
 def _amounts_to(doc: _Doc, i: int, cue: Cue) -> bool:

@@ -546,11 +546,6 @@ def test_the_press_addressed_is_not_part_of_the_speaker():
     assert quote.speaker.text == "المتحدث"
 
 
-def test_a_subjectless_description_is_no_quote():
-    doc = rules("وهاجم الوزير شركات التصنيف، ووصف العاملين فيها بأنهم محتالون.")
-    assert doc.quotes == []
-
-
 def test_a_body_after_according_to_is_a_source():
     doc = rules("وارتفع عدد الإصابات إلى مئة، وفقا لوزارة الصحة.")
     assert doc.entity(only(doc).entity).name == "وزارة الصحة"
