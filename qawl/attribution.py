@@ -1107,6 +1107,8 @@ def _person_name(mention: str) -> str:
     its titles; empty when it has none or names a body."""
     if _is_org(mention) or _is_count(mention) or _names_whom_he_speaks_for(mention):
         return ""
+    if _head(_without_preposition(mention)) in word_list("documents.txt"):
+        return ""  # `لنتائج آخر تعداد`: a document, no person
     mention = _before_relative(mention)  # `التحالف الذي تقوده ...` names no one after الذي
     # `مبعوثة الجوهرة "اف ام" إلى تطاوين NAME`: a quoted name is a body's or a
     # programme's; the person's name is outside the marks when there is one
@@ -1404,7 +1406,10 @@ def _without_preposition(mention: str) -> str:
         )
         first = "ال" + (with_lam if lam else without)
     elif norm[:1] == "ل" and (
-        norm[1:] in _ORG_HEADS or norm[1:] in _GENERIC or norm[1:] in word_list("titles.txt")
+        norm[1:] in _ORG_HEADS
+        or norm[1:] in _GENERIC
+        or norm[1:] in word_list("titles.txt")
+        or norm[1:] in word_list("documents.txt")  # `لنتائج آخر تعداد`
     ):
         first = first[1:]
     return f"{first} {rest}".strip()

@@ -132,6 +132,11 @@ def test_a_negated_verb_after_the_subject_is_not_part_of_its_name():
     assert all("يخف" not in name for name in names(doc))
 
 
+def test_a_document_after_a_preposition_is_named_without_it_and_is_no_person():
+    doc = rules("وارتفع عدد السكان إلى مئة مليون، وفقا لنتائج آخر تعداد في البلاد.")
+    assert names(doc) == ["نتائج آخر تعداد"]
+
+
 def test_an_outlet_that_only_relays_is_not_the_source():
     doc = rules(
         "وقال الرئيس كمال بوزيد إن الاقتصاد قوي. "
