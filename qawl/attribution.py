@@ -1768,6 +1768,22 @@ _VERBS_AFTER = frozenset(
 )  # fmt: skip
 
 
+def _after_the_name(word: str) -> bool:
+    """`يعمل`, `تطالب`, `عملياته`: an imperfect verb (its prefix on a word that
+    is no noun or name) or a word with an attached pronoun, which follow a
+    body's name rather than belong to it."""
+    bare = _bare(word)
+    if len(bare) >= 5 and bare.endswith(("ه", "ها", "هم")) and not bare.startswith("ال"):
+        return True
+    return (
+        len(bare) >= 4
+        and bare[:1] in "يت"
+        and not is_common_noun(bare)
+        and name_gender(bare) == "?"
+        and fold(bare) not in word_list("places.txt")
+    )
+
+
 def _noun_phrase(text: str, start: int) -> str:
     """A body's name from ``start``: words up to punctuation or a boundary (four
     at most), and before a person's name that follows its last adjective
@@ -1783,6 +1799,8 @@ def _noun_phrase(text: str, start: int) -> str:
             break  # `بيان رئاسي مصري نشر ...`: the verb after the name
         if len(words) >= 2 and _bare(words[-1]).startswith("ال") and _may_start_person(core):
             break
+        if words and _bare(words[-1]).startswith("ال") and _after_the_name(core):
+            break  # `جيش الدفاع الإسرائيلي يعمل`, `... عملياته`: its verb or object
         words.append(core)
         if core != word or len(words) == 4:
             break

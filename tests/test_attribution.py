@@ -137,6 +137,18 @@ def test_a_document_after_a_preposition_is_named_without_it_and_is_no_person():
     assert names(doc) == ["نتائج آخر تعداد"]
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "وقالت مصادر إن جيش الدفاع الوطني يعمل على تأمين الحدود.",
+        "ويواصل جيش الدفاع الوطني عملياته في الجنوب.",
+    ],
+)
+def test_a_bodys_full_name_stops_before_its_verb_or_object(sentence):
+    doc = rules(sentence + " وذكر بيان للجيش أن الهجوم فشل.")
+    assert names(doc)[-1] == "جيش الدفاع الوطني"
+
+
 def test_an_outlet_that_only_relays_is_not_the_source():
     doc = rules(
         "وقال الرئيس كمال بوزيد إن الاقتصاد قوي. "
