@@ -407,7 +407,7 @@ def _nearest_title_mention(text: str, before: int, gender: str = "?") -> Span | 
     """Fallback for an implicit speaker with no earlier source: the named
     subject of one of the sentences before the quote, the nearer first
     (`وسئل اللاعب NAME ... فكان جوابه`), else the last title-led phrase before
-    it (`التقى الوزير فلان ... وأضاف`), up to punctuation."""
+    it (`التقى الوزير فلان ... وأضاف`), not an adjective (`الندوة الصحفية`)."""
     end = before
     for _ in range(MAX_OPENING_SENTENCES):
         start = max(text.rfind(ch, 0, end) for ch in _SENTENCE_ENDS) + 1

@@ -18,19 +18,12 @@ from qawl.attribution import (
     _NAME_LINKS,
     _NOT_BEFORE_A_SOURCE,
     _RELATIVES,
+    _is_adjective,
     _is_family_word,
     attribute,
     is_the_name_ali,
 )
-from qawl.lexicon import (
-    Cue,
-    ambiguous_cue,
-    is_common_noun,
-    light_spelling,
-    lookup_cue,
-    name_gender,
-    word_list,
-)
+from qawl.lexicon import Cue, ambiguous_cue, is_common_noun, lookup_cue, name_gender, word_list
 from qawl.schema import Document, Quote, Span
 from qawl.text import MarkPair, Token, fold, pair_marks, sentences, strip_span, tokens
 
@@ -285,19 +278,13 @@ def _describer_end(doc: _Doc, i: int) -> int:
         if j == i + 1:
             starts.append(j)
         elif tok.norm.startswith("ال") and not (
-            tok.norm in _PLAIN_ADJECTIVES or _nisba_word(tok.text)
+            tok.norm in _PLAIN_ADJECTIVES or _is_adjective(tok.text)
         ):
             starts.append(j)
     return 0
 
 
 _WHAT = frozenset({"ما", "لما", "عما", "مما"})
-
-
-def _nisba_word(written: str) -> bool:
-    """`الإثيوبي`, `الرسمية`: a definite relative adjective."""
-    light = light_spelling(written)
-    return light.startswith("ال") and light.endswith(("ي", "ية", "يون", "يين"))
 
 
 def _before_object(speaker: list[Token]) -> list[Token]:
