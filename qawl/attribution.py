@@ -1376,8 +1376,8 @@ def _issuer(mention: str) -> str:
         rest = rest[1:]
     if not rest or fold(rest[0]) in word_list("documents.txt") or fold(rest[0]) in _GENERIC:
         return mention
-    if _is_nisba(rest[0]):
-        return mention  # `بيان رئاسي مصري`: a presidential statement, no issuer named
+    if _is_nisba(rest[0]) or fold(rest[0]) in word_list("common.txt"):
+        return mention  # `بيان رئاسي مصري`, `تقارير غير مؤكدة`: no issuer named
     return _without_preposition(" ".join(rest))
 
 

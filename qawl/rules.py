@@ -566,7 +566,12 @@ def _cue_quote(doc: _Doc, i: int, cue: Cue) -> Quote | None:
 def _amounts_to(doc: _Doc, i: int, cue: Cue) -> bool:
     """`تبلغ 26 عاما`: before a number, `أبلغ` (inform) is `بلغ` (amount to)."""
     after = doc.toks[i + 1].text if i + 1 < len(doc.toks) else ""
-    return cue.lemma == "أبلغ" and after[:1].isdigit()
+    return _negated_participle(doc, i, cue) or (cue.lemma == "أبلغ" and after[:1].isdigit())
+
+
+def _negated_participle(doc: _Doc, i: int, cue: Cue) -> bool:
+    """`تقارير غير مؤكدة`: after `غير`, a participle is an adjective (unconfirmed)."""
+    return cue.pos == "participle" and i > 0 and doc.toks[i - 1].norm == "غير"
 
 
 def _passive_reading(doc: _Doc, i: int, cue: Cue) -> bool:
@@ -714,6 +719,8 @@ def _cue_complement(doc: _Doc, i: int, cue: Cue) -> Quote | None:
         if j == subject_end:
             in_speaker = False
         nearer = _cue_of(tok) if j > i + 1 else None
+        if nearer is not None and _negated_participle(doc, j, nearer):
+            nearer = None
         if nearer is not None and nearer.pos == "source":
             closing = _parenthesis_end(doc, j, sent_end)
             if closing:  # `وقال NAME، وفق ما نقلت الوكالة، إن`: the relay set off

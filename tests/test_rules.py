@@ -546,6 +546,13 @@ def test_the_press_addressed_is_not_part_of_the_speaker():
     assert quote.speaker.text == "المتحدث"
 
 
+def test_a_participle_after_not_is_an_adjective_and_no_cue():
+    doc = rules("وأفادت تقارير غير مؤكدة بأن الاجتماع ألغي.")
+    quote = only(doc)
+    assert (quote.cue.text, quote.speaker.text) == ("وأفادت", "تقارير غير مؤكدة")
+    assert doc.entity(quote.entity).name == "تقارير غير مؤكدة"
+
+
 def test_a_body_after_according_to_is_a_source():
     doc = rules("وارتفع عدد الإصابات إلى مئة، وفقا لوزارة الصحة.")
     assert doc.entity(only(doc).entity).name == "وزارة الصحة"
