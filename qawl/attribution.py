@@ -825,6 +825,7 @@ def _relayed_source(text: str, cue: Span | None) -> Span | None:
 
 
 _BUT = frozenset(fold(w) for w in ("لكن", "ولكن", "بيد", "إلا", "أن"))
+_AMMA = frozenset(fold(w) for w in ("أما", "وأما"))
 _BEFORE_VERBS = frozenset(fold(w) for w in ("لم", "لن", "سوف"))  # negation, future
 # Phrases that open a sentence before its verb (`من جهته`, `بدوره`), folded.
 _OPENERS = tuple(
@@ -848,7 +849,10 @@ def _opening_subject(text: str, start: int, end: int) -> Span | None:
             break
     if len(words) < 3:
         return None
-    fronted = words[0][2] in word_list("titles.txt")  # the subject before its verb
+    topic = words[0][2] in _AMMA  # `أما وزير الخارجية NAME، فطالب`: the topic speaks
+    if topic:
+        words = words[1:]
+    fronted = topic or words[0][2] in word_list("titles.txt")  # the subject before its verb
     cue = lookup_cue(words[0][2])
     bare_verb = "و" + words[0][2] in word_list("conjoined_verbs.txt")  # `تحدث NAME ...`
     if not fronted and not (opened or bare_verb or (cue is not None and cue.pos == "verb")):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from qawl import __version__
 from qawl.attribution import (
+    _AMMA,
     _NAME_LINKS,
     _NOT_BEFORE_A_SOURCE,
     _RELATIVES,
@@ -642,9 +643,6 @@ def _fronted_subject(doc: _Doc, i: int) -> Span | None:
 
 
 MAX_RELATIVE_CLAUSE = 15  # words of a relative clause between a subject and its verb
-
-
-_AMMA = frozenset(fold(w) for w in ("أما", "وأما"))
 
 
 def _topic_before(doc: _Doc, i: int) -> Span | None:

@@ -64,6 +64,14 @@ def test_participle_goes_to_the_subject_after_an_opening_phrase():
     assert names(doc) == ["ليلى الحداد", "سامي العلوي"]
 
 
+def test_a_participle_goes_to_the_topic_after_amma():
+    doc = rules(
+        "وقالت النائبة ليلى الحداد إن الحوار متوقف. أما وزير الخارجية السابق كريم العابد، "
+        "فطالب الحكومة بالتحرك، مؤكدا أن الأزمة ستنتهي قريبا."
+    )
+    assert names(doc) == ["ليلى الحداد", "كريم العابد"]
+
+
 def test_a_verb_cue_that_goes_on_a_sentence_takes_its_subject():
     doc = rules(
         "وقالت النائبة ليلى الحداد إن الوزير متورط في الصفقة. "
