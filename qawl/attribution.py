@@ -854,7 +854,9 @@ def _opening_subject(text: str, start: int, end: int) -> Span | None:
         words = words[1:]
     fronted = topic or words[0][2] in word_list("titles.txt")  # the subject before its verb
     cue = lookup_cue(words[0][2])
-    bare_verb = "و" + words[0][2] in word_list("conjoined_verbs.txt")  # `تحدث NAME ...`
+    verbs = word_list("conjoined_verbs.txt")  # `تحدث NAME ...`, `أدانت المنظمة ...`
+    first = words[0][2]
+    bare_verb = "و" + first in verbs or (first.endswith("ت") and "و" + first[:-1] in verbs)
     if not fronted and not (opened or bare_verb or (cue is not None and cue.pos == "verb")):
         verb = words[0][2][1:]
         if not words[0][2].startswith(("و", "ف")) or len(verb) < 3:
@@ -899,14 +901,17 @@ def _body_run(text: str, after: int, words: list[tuple[int, int, str]]) -> Span 
     definite or proper words that follow it, up to punctuation."""
     if text[after : words[0][0]].strip():
         return None
-    end, definite = words[0][1], False
+    end, definite, described = words[0][1], False, False
     for start, stop, norm in words[1:]:
         written = text[start:stop]
         if text[end:start].strip() or not (norm.startswith("ال") or _is_proper(written)):
             break
         if definite and not norm.startswith("ال"):
             break  # `واستهدف الجيش الإسرائيلي مواقع`: an indefinite word after it is the object
+        if described and not _is_adjective(written):
+            break  # `أدانت منظمة العفو الدولية القرار`: a noun after its adjective is the object
         end, definite = stop, norm.startswith("ال")
+        described = described or _is_adjective(written)
     return Span.of(text, words[0][0], end)
 
 

@@ -72,6 +72,14 @@ def test_a_participle_goes_to_the_topic_after_amma():
     assert names(doc) == ["ليلى الحداد", "كريم العابد"]
 
 
+def test_a_participle_goes_to_the_subject_of_a_feminine_verb_opening_the_sentence():
+    doc = rules(
+        "وقالت النائبة ليلى الحداد إن الحوار متوقف. أدانت منظمة العفو الدولية القرار، "
+        "معتبرة أنه غير قانوني."
+    )
+    assert names(doc) == ["ليلى الحداد", "منظمة العفو الدولية"]
+
+
 def test_a_verb_cue_that_goes_on_a_sentence_takes_its_subject():
     doc = rules(
         "وقالت النائبة ليلى الحداد إن الوزير متورط في الصفقة. "
