@@ -16,7 +16,15 @@ from functools import lru_cache
 from itertools import pairwise
 
 from qawl.eval.names import name_tokens
-from qawl.lexicon import Cue, is_common_noun, light_spelling, lookup_cue, name_gender, word_list
+from qawl.lexicon import (
+    Cue,
+    ambiguous_cue,
+    is_common_noun,
+    light_spelling,
+    lookup_cue,
+    name_gender,
+    word_list,
+)
 from qawl.schema import Entity, Quote, Span
 from qawl.text import Token, fold, tokens
 
@@ -853,7 +861,7 @@ def _opening_subject(text: str, start: int, end: int) -> Span | None:
     if topic:
         words = words[1:]
     fronted = topic or words[0][2] in word_list("titles.txt")  # the subject before its verb
-    cue = lookup_cue(words[0][2])
+    cue = lookup_cue(words[0][2]) or ambiguous_cue(words[0][2])  # `رد الوزير`
     verbs = word_list("conjoined_verbs.txt")  # `تحدث NAME ...`, `أدانت المنظمة ...`
     first = words[0][2]
     bare_verb = "و" + first in verbs or (first.endswith("ت") and "و" + first[:-1] in verbs)

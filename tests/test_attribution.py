@@ -80,6 +80,14 @@ def test_a_participle_goes_to_the_subject_of_a_feminine_verb_opening_the_sentenc
     assert names(doc) == ["ليلى الحداد", "منظمة العفو الدولية"]
 
 
+def test_a_participle_goes_to_the_subject_of_an_ambiguous_verb_opening_the_sentence():
+    doc = rules(
+        "وقالت النائبة ليلى الحداد إن الخطة فاشلة. رد الوزير كريم العابد على منتقديه، "
+        "مؤكدا أن الخطة ناجحة."
+    )
+    assert names(doc) == ["ليلى الحداد", "كريم العابد"]
+
+
 def test_a_verb_cue_that_goes_on_a_sentence_takes_its_subject():
     doc = rules(
         "وقالت النائبة ليلى الحداد إن الوزير متورط في الصفقة. "
