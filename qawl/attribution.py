@@ -860,14 +860,14 @@ def _opening_subject(text: str, start: int, end: int) -> Span | None:
     topic = words[0][2] in _AMMA  # `أما وزير الخارجية NAME، فطالب`: the topic speaks
     if topic:
         words = words[1:]
-    fronted = topic or words[0][2] in word_list("titles.txt")  # the subject before its verb
-    cue = lookup_cue(words[0][2]) or ambiguous_cue(words[0][2])  # `رد الوزير`
-    verbs = word_list("conjoined_verbs.txt")  # `تحدث NAME ...`, `أدانت المنظمة ...`
     first = words[0][2]
+    fronted = topic or first in word_list("titles.txt")  # the subject before its verb
+    cue = lookup_cue(first) or ambiguous_cue(first)  # `رد الوزير`
+    verbs = word_list("conjoined_verbs.txt")  # `تحدث NAME ...`, `أدانت المنظمة ...`
     bare_verb = "و" + first in verbs or (first.endswith("ت") and "و" + first[:-1] in verbs)
     if not fronted and not (opened or bare_verb or (cue is not None and cue.pos == "verb")):
-        verb = words[0][2][1:]
-        if not words[0][2].startswith(("و", "ف")) or len(verb) < 3:
+        verb = first[1:]
+        if not first.startswith(("و", "ف")) or len(verb) < 3:
             return None
         if is_common_noun(verb) or verb in _PREPOSITIONS or verb.startswith("لكن"):
             return None  # `وفي`, `والحكومة`, `ولكنه`: the sentence does not open with a verb
