@@ -411,7 +411,7 @@ def _cue_agreement(text: str, cue: Span | None) -> tuple[str, str]:
 MAX_OPENING_SENTENCES = 4  # sentences searched back for the subject an implicit speaker takes
 
 
-def _nearest_title_mention(text: str, before: int, gender: str = "?") -> Span | None:
+def _fallback_mention(text: str, before: int, gender: str = "?") -> Span | None:
     """Fallback for an implicit speaker with no earlier source: the named
     subject of one of the sentences before the quote, the nearer first
     (`وسئل اللاعب NAME ... فكان جوابه`), else the last title-led phrase before
@@ -431,8 +431,7 @@ def _nearest_title_mention(text: str, before: int, gender: str = "?") -> Span | 
         start, end, norm = words[index]
         if norm not in titles or index + 1 >= len(words):
             continue
-        nisba = norm.startswith("ال") and _is_nisba(text[start + 2 : end])
-        if nisba and index and words[index - 1][2].startswith("ال"):
+        if _is_adjective(text[start:end]) and index and words[index - 1][2].startswith("ال"):
             continue  # `الندوة الصحفية`: an adjective, no title
         tail = words[index + 1 : index + 4]
         return Span.of(text, start, tail[-1][1])
@@ -693,7 +692,7 @@ def _resolve_implicit(
             return entity
     if last is not None:
         return last
-    mention = _nearest_title_mention(text, position, gender)
+    mention = _fallback_mention(text, position, gender)
     if mention is not None:
         return _subject_entity(text, built, mention, gender)
     entity = _Entity(gender=gender)

@@ -254,17 +254,16 @@ _PLAIN_ADJECTIVES = frozenset(
 )  # fmt: skip
 
 
+_WHAT = frozenset({"ما", "لما", "عما", "مما"})
+
+
 def _describer_end(doc: _Doc, i: int) -> int:
     """`ووصف التلفزيون الرسمي الانفجار بأنه`, `ووصفه الوزير بأنه`: the index
     where a describing verb's subject ends, when before `بـ` the verb is
     followed by two definite noun phrases (the first its subject), or by one
     when its object is the verb's own pronoun; else 0 (`وصف القرار بأنه`:
     the one phrase is the object)."""
-    bare = doc.toks[i].norm
-    pronoun = any(
-        bare.endswith(end) and lookup_cue(bare[: -len(end)]) is not None
-        for end in ("هما", "هم", "ها", "ه")
-    )
+    pronoun = _with_pronoun(doc.toks[i])
     if i > 0 and doc.toks[i - 1].norm.removeprefix("و") in _RELATIVES | _WHAT:
         return 0  # `الذي وصفه بأنه`: the relative clause's subject is before it
     starts: list[int] = []
@@ -283,9 +282,6 @@ def _describer_end(doc: _Doc, i: int) -> int:
         ):
             starts.append(j)
     return 0
-
-
-_WHAT = frozenset({"ما", "لما", "عما", "مما"})
 
 
 def _before_object(speaker: list[Token]) -> list[Token]:
@@ -556,8 +552,9 @@ def _span(doc: _Doc, start: int, end: int, chars: str = _TRIM) -> Span | None:
 def _cue_quote(doc: _Doc, i: int, cue: Cue) -> Quote | None:
     """A verb, participle or verbal noun cue followed by its complement; a verb
     without a subject after it takes the one before it (`الخبراء اعتبروا أن`)."""
-    if _passive_reading(doc, i, cue) or _amounts_to(doc, i, cue):
-        return None
+    readings = (_passive_reading, _amounts_to, _negated_participle)
+    if any(reading(doc, i, cue) for reading in readings):
+        return None  # "is considered", "amounts to", "unconfirmed": no one speaks
     quote = _cue_complement(doc, i, cue)
     if quote is not None and quote.speaker is None and cue.pos == "verb":
         quote.speaker = _fronted_subject(doc, i)
@@ -567,7 +564,7 @@ def _cue_quote(doc: _Doc, i: int, cue: Cue) -> Quote | None:
 def _amounts_to(doc: _Doc, i: int, cue: Cue) -> bool:
     """`تبلغ 26 عاما`: before a number, `أبلغ` (inform) is `بلغ` (amount to)."""
     after = doc.toks[i + 1].text if i + 1 < len(doc.toks) else ""
-    return _negated_participle(doc, i, cue) or (cue.lemma == "أبلغ" and after[:1].isdigit())
+    return cue.lemma == "أبلغ" and after[:1].isdigit()
 
 
 def _negated_participle(doc: _Doc, i: int, cue: Cue) -> bool:
@@ -703,7 +700,7 @@ def _cue_complement(doc: _Doc, i: int, cue: Cue) -> Quote | None:
         if not in_speaker:
             subject_end = _describer_end(doc, i)
             in_speaker = subject_end > 0
-    if cue.pos == "noun" and _owned(cue_tok):
+    if cue.pos == "noun" and _with_pronoun(cue_tok):
         in_speaker = False  # `وإعلانه الرسمي الاستقالة`: its pronoun is the speaker
     if cue.pos == "noun" and i > 0 and doc.toks[i - 1].norm in ("في", "خلال"):
         in_speaker = False  # `وأكد في تصريحات صحفية`: the occasion; the verb's subject speaks
@@ -983,8 +980,9 @@ def _possessive_suffix(word: str) -> str:
     return next((s for s in _POSSESSIVE if word.endswith(s)), "")
 
 
-def _owned(cue_tok: Token) -> bool:
-    """A verbal noun with a possessive pronoun (`إعلانه`, `تصريحها`)."""
+def _with_pronoun(cue_tok: Token) -> bool:
+    """A cue form with an attached pronoun: a verbal noun's owner (`إعلانه`,
+    `تصريحها`) or a verb's object (`وصفه`)."""
     word = cue_tok.text
     suffix = _possessive_suffix(word)
     return bool(suffix) and lookup_cue(fold(word[: -len(suffix)])) is not None

@@ -115,10 +115,8 @@ def cue_forms() -> dict[str, Cue]:
 def ambiguous_cue(norm: str) -> Cue | None:
     """What a form that ``ambiguous.txt`` sets aside would tell as a verb
     (`بين` "between" or "he showed"): for callers that read its context."""
-    if norm in word_list("ambiguous.txt") and norm in _generated_forms():
-        cue = _generated_forms()[norm]
-        return cue if cue.pos == "verb" else None
-    return None
+    cue = _generated_forms().get(norm) if norm in word_list("ambiguous.txt") else None
+    return cue if cue is not None and cue.pos == "verb" else None
 
 
 @cache
