@@ -1050,7 +1050,9 @@ def _entity_name(mentions: list[Span], text: str = "") -> str:
         if text and len(best.split()) == 1:
             return _with_first_name(text, _without_attached_preposition(text, best))
         return best
-    best = max(mentions, key=lambda m: (len(mention_key(m.text)), len(m.text)))
+    # `الوزارة` quoted, then `البيان ذاته`: the statement names its issuer, not itself
+    issuers = [m for m in mentions if _head(m.text) not in word_list("documents.txt")]
+    best = max(issuers or mentions, key=lambda m: (len(mention_key(m.text)), len(m.text)))
     # `التحالف الدولي الذي تقوده ...`: the name stops before its relative clause
     phrase = _before_relative(_without_preposition(best.text)) or best.text
     if _is_org(phrase):  # `"المعهد الوطني"، الهيئة المكلفة ...`: the name before the apposition

@@ -210,6 +210,15 @@ def test_the_statement_taken_up_later_is_its_authors():
     assert names(doc) == ["هيئة الموانئ", "رامي الشافعي", "هيئة الموانئ", "هيئة الموانئ"]
 
 
+def test_a_body_quoted_then_its_statement_is_named_by_the_body():
+    doc = rules(
+        "وقالت الوزارة في بيان إن الطريق مغلق بسبب الأمطار. "
+        "وذكر البيان ذاته أن فرق الصيانة تعمل منذ الصباح."
+    )
+    assert [q.speaker.text for q in doc.quotes] == ["الوزارة", "البيان ذاته"]
+    assert names(doc) == ["الوزارة", "الوزارة"]
+
+
 def test_a_statement_with_no_author_written_by_it_is_the_last_sources():
     doc = rules("قال المحافظ سمير العوادي إن الطريق مغلق. وأضاف البيان أن الإصلاح يتطلب أسبوعا.")
     assert names(doc) == ["سمير العوادي", "سمير العوادي"]
