@@ -20,6 +20,7 @@ from qawl.lexicon import (
     Cue,
     ambiguous_cue,
     is_common_noun,
+    is_listed_first_name,
     light_spelling,
     lookup_cue,
     name_gender,
@@ -174,7 +175,25 @@ def _without_addressee(text: str, speaker: Span) -> Span:
         # inside the span only a person's name (`لهيئة الأركان` is the title's)
         if _to_someone_named(text, word.group()) and (last or _may_start_person(word.group()[1:])):
             return Span.of(text, speaker.start, speaker.start + before.end())
+        if _to_a_first_name(word.group()) and _ends_a_name(before.group()):
+            return Span.of(text, speaker.start, speaker.start + before.end())
     return speaker
+
+
+def _ends_a_name(word: str) -> bool:
+    """A name's word (`عبد الله`, `نصار`), not a title's (`مستشار`), before
+    `ل` + a first name: `عبد الله لمصطفى` is to Mustafa, `مستشار لمحمد` his."""
+    if fold(word) == "الله":
+        return True
+    titled = fold(word) in word_list("titles.txt")
+    return _is_proper(word) and not is_common_noun(word) and not titled
+
+
+def _to_a_first_name(word: str) -> bool:
+    """`لمصطفى`: `ل` + a listed first name (`لطفي` is a name of its own)."""
+    if not word.startswith("ل"):
+        return False
+    return is_listed_first_name(word[1:]) and not is_listed_first_name(word)
 
 
 def _to_someone_named(text: str, word: str) -> bool:
@@ -480,6 +499,7 @@ def attribute(text: str, quotes: list[Quote]) -> tuple[list[Quote], list[Entity]
         history.append(entity)
         previous_end = max(previous_end, quote.content.end)
     _merge_descriptions(text, built, owner)
+    _merge_continued(text, ordered, built, owner)
     return _finalise(text, quotes, built, owner)
 
 
@@ -512,17 +532,56 @@ def _merge_descriptions(text: str, built: list[_Entity], owner: dict[int, _Entit
     """Entities known only by a person's description join the named person it
     describes (:func:`_described_person`), who may be quoted only later."""
     for entity in list(built):
-        if entity.has_person_name or entity.is_org or not entity.mentions:
+        if _described_only(entity):
+            person = _described_person(text, entity.mentions[0], _named_people(built))
+            if person is not None:
+                _fold_into(entity, person, built, owner)
+
+
+def _described_only(entity: _Entity) -> bool:
+    return not entity.has_person_name and not entity.is_org and bool(entity.mentions)
+
+
+def _fold_into(
+    entity: _Entity, person: _Entity, built: list[_Entity], owner: dict[int, _Entity]
+) -> None:
+    for mention in entity.mentions:
+        person.add(mention)
+    for key, value in owner.items():
+        if value is entity:
+            owner[key] = person
+    built.remove(entity)
+
+
+# Verbs that go on with the speaker just quoted (`وأضاف`, `وتابع`).
+_CONTINUING = frozenset(fold(w) for w in ("أضاف", "تابع", "أردف", "استطرد"))
+
+
+def _merge_continued(
+    text: str, ordered: list[Quote], built: list[_Entity], owner: dict[int, _Entity]
+) -> None:
+    """`وقالت كبيرة المسؤولين الطبيين إن ... وأضافت NAME أن`: a named person
+    who goes on (`أضاف`, `تابع`) right after a quote of a person known only
+    by a description is that person."""
+    for before, after in pairwise(ordered):
+        described, person = owner[id(before)], owner[id(after)]
+        info = cue_info(after.cue)
+        if (
+            described is person
+            or described not in built
+            or after.speaker is None
+            or info is None
+            or info.pos != "verb"
+            or fold(info.lemma) not in _CONTINUING
+            or not _described_only(described)
+            or described.speaks_for  # a spokesman is his own source (guidelines, 8)
+            or not person.has_person_name
+            or person.is_org
+            or _disagrees(described.gender, person.gender)
+            or {_head(m.text) for m in described.mentions} & (_UNNAMED_HEADS | _GROUP_HEADS)
+        ):
             continue
-        person = _described_person(text, entity.mentions[0], _named_people(built))
-        if person is None:
-            continue
-        for mention in entity.mentions:
-            person.add(mention)
-        for key, value in owner.items():
-            if value is entity:
-                owner[key] = person
-        built.remove(entity)
+        _fold_into(described, person, built, owner)
 
 
 def _same_speaker_described(mention: str, history: list[_Entity]) -> _Entity | None:
@@ -614,7 +673,19 @@ def clean_speakers(text: str, quotes: list[Quote]) -> None:
         ):
             quote.speaker = None
         if quote.speaker is not None:
-            quote.speaker = _without_object(text, _without_addressee(text, quote.speaker))
+            speaker = _without_addressee(text, _before_parenthesis(text, quote.speaker))
+            quote.speaker = _without_object(text, speaker)
+
+
+def _before_parenthesis(text: str, speaker: Span) -> Span:
+    """`الرحوي (الجبهة الشعبية)` -> `الرحوي`: what a parenthesis adds to a
+    source (a party, an abbreviation) is not part of its name; a figure in it
+    tells sources apart (`غالبية المجيبين (89,6٪)`) and stays."""
+    head, _, rest = speaker.text.partition("(")
+    head = head.rstrip()
+    if not rest or any(ch.isdigit() for ch in rest) or not _names_anyone(head):
+        return speaker
+    return Span.of(text, speaker.start, speaker.start + len(head))
 
 
 def group(
@@ -641,6 +712,7 @@ def group(
             quote.resolved_to = mention
         owner[id(quote)] = entity
     _merge_descriptions(text, built, owner)
+    _merge_continued(text, [quotes[i] for i in order], built, owner)
     quotes, entities = _finalise(text, quotes, built, owner)
     by_id = {e.id: e for e in entities}
     for quote in quotes:  # the speaker spans join their entity's mentions

@@ -622,6 +622,61 @@ def test_a_name_led_speaker_stops_before_the_verbs_object():
     assert quote.speaker.text == "مجاهد"
 
 
+def test_a_parenthesis_after_a_tagged_speaker_is_no_part_of_its_name():
+    text = "قال النائب منير الساحلي إن الميزانية ضعيفة. وقال الساحلي (حزب الأمل) إن الحكومة فشلت."
+    quote = _quote(text, "وقال", "الساحلي (حزب الأمل", "الحكومة فشلت")
+    clean_speakers(text, [quote])
+    assert quote.speaker.text == "الساحلي"
+    opening = _quote(text, "وقال", "(حزب الأمل)", "الحكومة فشلت")
+    clean_speakers(text, [opening])
+    assert opening.speaker.text == "(حزب الأمل)"  # nothing before it names anyone
+    poll = "وقال غالبية المجيبين (75٪) إن الأسعار مرتفعة."
+    share = _quote(poll, "وقال", "غالبية المجيبين (75٪)", "الأسعار مرتفعة")
+    clean_speakers(poll, [share])
+    assert share.speaker.text == "غالبية المجيبين (75٪)"  # a figure tells sources apart
+
+
+@pytest.mark.parametrize(
+    "speaker, kept",
+    [
+        ("عبد الله لمصطفى", "عبد الله"),  # after a name: to Mustafa
+        ("سامي نصار لمصطفى", "سامي نصار"),
+        ("مستشار لمصطفى", "مستشار لمصطفى"),  # after a title: Mustafa's adviser
+    ],
+)
+def test_to_a_first_name_after_a_name_is_the_addressee(speaker, kept):
+    text = f"وقال {speaker} إن التصميم القديم لا يليق بالمنتخب."
+    quote = _quote(text, "وقال", speaker, "التصميم القديم لا يليق بالمنتخب")
+    clean_speakers(text, [quote])
+    assert quote.speaker.text == kept
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (  # a named person goes on right after the description: the same one
+            "وقالت كبيرة الأطباء في المستشفى إن الخطوة ستزيد الخيارات أمام النساء. "
+            "وأضافت ليلى الكعبي أن التجربة قد تكون صعبة.",
+            ["ليلى الكعبي", "ليلى الكعبي"],
+        ),
+        (  # a spokesman is a source of his own
+            "وقال المتحدث باسم الشركة إن العقد سيلغى. وأضاف سالم الكعبي أن اللاعب حر.",
+            ["المتحدث باسم الشركة", "سالم الكعبي"],
+        ),
+        (  # so is an unnamed source
+            "وقال مصدر أمني إن الهجوم فشل. وأضاف الوزير سالم الكعبي أن التحقيق مستمر.",
+            ["مصدر أمني", "سالم الكعبي"],
+        ),
+        (  # `قال` does not go on with anyone
+            "وقال المدرب إن الفريق جاهز. وقال سالم الكعبي إن المباراة صعبة.",
+            ["المدرب", "سالم الكعبي"],
+        ),
+    ],
+)
+def test_a_named_person_who_goes_on_after_a_description_is_its_person(text, expected):
+    assert names(rules(text)) == expected
+
+
 def test_a_body_does_not_join_the_person_whose_title_names_it():
     doc = rules(
         "وقال رئيس اتحاد الكرة أحمد نصار إن الموسم سينطلق قريبا. "

@@ -155,6 +155,11 @@ def _first_names() -> dict[str, str]:
     return {light_spelling(name.strip()): gender.strip() for name, gender in pairs}
 
 
+def is_listed_first_name(word: str) -> bool:
+    """Whether ``first_names.tsv`` lists the word (`مصطفى`), as written, without a prefix."""
+    return light_spelling(word) in _first_names()
+
+
 def name_gender(first_name: str) -> str:
     """m | f | ?: the gender a first name gives (``first_names.tsv``); a name
     ending in ta marbuta (`سميرة`) is female unless listed as male (`حمزة`)."""
