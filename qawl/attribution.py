@@ -1117,6 +1117,8 @@ def _entity_name(mentions: list[Span], text: str = "") -> str:
     # Hashtags as words: `الرئيس الفرنسي #إيمانويل_ماكرون` names `إيمانويل ماكرون`.
     mentions = [Span(m.start, m.end, _issuer(_hashtag_words(m.text))) for m in mentions]
     names = [n for n in (_person_name(m.text) for m in mentions) if n]
+    if text:
+        names = [_without_trailing_object(text, n) for n in names]
     if names:
         best = max(names, key=lambda n: (len(n.split()), len(n)))
         if text and len(best.split()) == 1:
@@ -1171,6 +1173,38 @@ def _without_attached_preposition(text: str, word: str) -> str:
     if word[:1] in _PREFIX_PREPOSITIONS and fold(word[1:]) in _known_words(text):
         return word[1:]
     return word
+
+
+def _without_trailing_object(text: str, name: str) -> str:
+    """`سيرغي لافروف الاتهامات` -> `سيرغي لافروف`, `أردوغان ضغوطا` ->
+    `أردوغان`: a definite word after a name is its verb's object, not a
+    family name, when the article writes the name elsewhere without it; an
+    indefinite accusative noun (`ضغوطا`) never ends a name."""
+    *rest, last = name.split()
+    if not rest or fold(rest[-1]) in _NAME_LINKS or is_listed_first_name(rest[-1]):
+        return name  # `عبد الله`, `محمد الصحبي`: the definite word is the family name
+    if _indefinite_accusative(last):
+        return " ".join(rest)
+    if is_common_noun(rest[-1]) or light_spelling(rest[-1]).endswith("ة"):
+        return name  # `لائحة الاتهام`: a noun and its complement, no one's name
+    if not _object_noun(last) or len(re.findall(re.escape(name), text)) > 1:
+        return name  # a family name comes back with the name
+    before = re.escape(rest[-1])
+    if re.search(r"(?<!\w)" + before + r"(?!\w)(?!\s+" + re.escape(last) + r"(?!\w))", text):
+        return " ".join(rest)
+    return name
+
+
+_ORDINALS = frozenset(
+    fold(w) for w in ("الأول", "الثاني", "الثالث", "الرابع", "الخامس", "الأب", "الابن")
+)
+
+
+def _object_noun(word: str) -> bool:
+    """`الاتهامات`, `الولايات`: a definite common noun that may be a verb's
+    object, not a regnal number (`الثاني`) or kinship (`الأب`)."""
+    norm = fold(word)
+    return norm.startswith("ال") and norm not in _ORDINALS and is_common_noun(word[2:])
 
 
 def _with_first_name(text: str, surname: str) -> str:

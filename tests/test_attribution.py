@@ -677,6 +677,42 @@ def test_a_named_person_who_goes_on_after_a_description_is_its_person(text, expe
     assert names(rules(text)) == expected
 
 
+@pytest.mark.parametrize(
+    "text, mention, expected",
+    [
+        (  # the verb's object, after a name the article writes without it
+            "قال الوزير سامر لافي إن الرد قادم. "
+            "ورفض سامر لافي الاتهامات البريطانية، قائلا إنها كاذبة.",
+            "سامر لافي الاتهامات",
+            "سامر لافي",
+        ),
+        (  # an indefinite accusative never ends a name
+            "وقال لافي إن الرد قادم. ويواجه لافي تحقيقا بسبب تصريحاته.",
+            "لافي تحقيقا",
+            "لافي",
+        ),
+        (  # a family name comes back with the name
+            "قال المدرب سامي الحداد إن الفريق جاهز. وأكد سامي الحداد أن المباراة صعبة.",
+            "سامي الحداد",
+            "سامي الحداد",
+        ),
+        (  # a regnal number is the name's
+            "وأعلن الملك عبدالله الثاني أن الحكومة ستتغير. وقال عبدالله إن الإصلاح ضروري.",
+            "عبدالله الثاني",
+            "عبدالله الثاني",
+        ),
+        (  # a noun and its complement
+            "وذكرت لائحة الاتهام أن المتهمة نشرت قصائد. وتضمنت لائحة اتهام أخرى تهما مشابهة.",
+            "لائحة الاتهام",
+            "لائحة الاتهام",
+        ),
+    ],
+)
+def test_a_name_does_not_end_in_its_verbs_object(text, mention, expected):
+    at = text.index(mention, text.index(".") if text.count(mention) > 1 else 0)
+    assert entity_name([Span.of(text, at, at + len(mention))], text) == expected
+
+
 def test_a_body_does_not_join_the_person_whose_title_names_it():
     doc = rules(
         "وقال رئيس اتحاد الكرة أحمد نصار إن الموسم سينطلق قريبا. "
