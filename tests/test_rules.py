@@ -493,6 +493,12 @@ def test_a_nameless_subject_fronted_after_but_is_the_speaker(text: str, speaker:
     assert only(rules(text)).speaker.text == speaker
 
 
+def test_the_media_fronted_after_kana_are_the_speaker():
+    doc = rules("وكانت وسائل إعلام محلية قد ذكرت أن الوزير قدم استقالته.")
+    assert only(doc).speaker.text == "وسائل إعلام محلية"
+    assert doc.entities[0].name == "وسائل إعلام محلية"
+
+
 @pytest.mark.parametrize(
     "text",
     [
