@@ -452,8 +452,16 @@ def _fallback_mention(text: str, before: int, gender: str = "?") -> Span | None:
             continue
         if _is_adjective(text[start:end]) and index and words[index - 1][2].startswith("ال"):
             continue  # `الندوة الصحفية`: an adjective, no title
-        tail = words[index + 1 : index + 4]
-        return Span.of(text, start, tail[-1][1])
+        tail: list[tuple[int, int, str]] = []
+        for word in words[index + 1 : index + 4]:
+            gap = text[(tail[-1] if tail else words[index])[1] : word[0]]
+            if not tail and len(norm) == 1:
+                gap = gap.replace(".", "", 1)  # `د. NAME`: an abbreviated title
+            if re.search(r"[.،,:;!?؟\n]", gap):
+                break  # `هذا العام، قضية ...`: the phrase ends at punctuation
+            tail.append(word)
+        if tail:
+            return Span.of(text, start, tail[-1][1])
     return None
 
 

@@ -713,6 +713,23 @@ def test_a_name_does_not_end_in_its_verbs_object(text, mention, expected):
     assert entity_name([Span.of(text, at, at + len(mention))], text) == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (  # a title-led phrase ends at punctuation: `العام، قضية` names no one
+            "يواجه الفيلم الذي يتصدر الترشيحات هذا العام، قضية انتهاك حقوق، ويزعم أنه منسوخ.",
+            "مصدر غير محدد",
+        ),
+        (  # the period of an abbreviated title does not end it
+            "كشفت المديرة في المؤتمر د. عائشة الكعبي عن مشروع جديد، مبينة أنه سينطلق قريبا.",
+            "عائشة الكعبي",
+        ),
+    ],
+)
+def test_the_fallback_phrase_of_an_implicit_speaker_stops_at_punctuation(text, expected):
+    assert names(rules(text)) == [expected]
+
+
 def test_a_body_does_not_join_the_person_whose_title_names_it():
     doc = rules(
         "وقال رئيس اتحاد الكرة أحمد نصار إن الموسم سينطلق قريبا. "
