@@ -140,6 +140,8 @@ def _is_anaphor(mention: str) -> bool:
     return len(words) == 1 and words[0].startswith("ال") and words[0][2:] in _GENERIC
 
 
+# `وأبلغ المدرب الصحفيين أن`: the press after the speaker is whom he told
+_THE_PRESS = frozenset(fold(w) for w in ("الصحفيين", "الصحافيين", "الإعلاميين"))
 _ADDRESSEE_HEADS = frozenset(
     fold(w)
     for w in ("وكالة", "قناة", "صحيفة", "جريدة", "مجلة", "موقع", "إذاعة", "تلفزيون", "راديو",
@@ -151,20 +153,24 @@ _ADDRESSEE_HEADS = frozenset(
 def _without_addressee(text: str, speaker: Span) -> Span:
     """`بوتين لكيري` -> `بوتين`: a word `ل` + a name that the article also
     writes on its own is the addressee, not part of the speaker; so is
-    everything from `لوكالة`, `للصحفيين` (`ل` + a medium or the press) on."""
+    everything from `لوكالة`, `للصحفيين` (`ل` + a medium or the press) or
+    `الصحفيين` on."""
     words = list(re.finditer(r"\S+", speaker.text))
     if len(words) < 2 or fold(words[0].group()) in word_list("documents.txt"):
         return speaker  # `تقرير لصحيفة ...`: the newspaper issued the report
     for word in words[1:]:
         norm = fold(word.group())
         if (
-            norm[:1] == "ل"
-            and (
-                norm[1:] in _ADDRESSEE_HEADS
-                or "ال" + norm[2:] in _ADDRESSEE_HEADS
-                # `لـ"إذاعة النور"`, `لـ«موقع ...»`: a preposition before a quoted
-                # or drawn-out name is whom he spoke to
-                or word.group()[1:2] in ("\u0640", '"', "«", "“")
+            norm in _THE_PRESS
+            or (
+                norm[:1] == "ل"
+                and (
+                    norm[1:] in _ADDRESSEE_HEADS
+                    or "ال" + norm[2:] in _ADDRESSEE_HEADS
+                    # `لـ"إذاعة النور"`, `لـ«موقع ...»`: a preposition before a quoted
+                    # or drawn-out name is whom he spoke to
+                    or word.group()[1:2] in ("\u0640", '"', "«", "“")
+                )
             )
         ):
             return Span.of(
@@ -1394,6 +1400,8 @@ def _may_start_name(before: str, word: str) -> bool:
         return True  # `مسؤول في الشرطة يدعى كمال ...`: what follows is his name
     if fold(word) in _KIN:
         return False
+    if word[:1] == "و" and fold(word[1:]) in word_list("places.txt"):
+        return False  # `الولايات المتحدة وفرنسا`: a second party, no person
     return not is_common_noun(word) or (_bare(before).startswith("ال") and word[:1] not in "لب")
 
 

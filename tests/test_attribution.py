@@ -730,6 +730,18 @@ def test_the_fallback_phrase_of_an_implicit_speaker_stops_at_punctuation(text, e
     assert names(rules(text)) == [expected]
 
 
+def test_a_second_country_is_no_persons_name():
+    assert _person_name("الولايات المتحدة وفرنسا") == ""
+    assert _person_name("الوزير وليد الحسن") == "وليد الحسن"  # `و` of a first name
+
+
+def test_the_press_after_a_tagged_speaker_is_whom_he_told():
+    text = "وأبلغ مهاجم المنتخب السابق الصحفيين أن الفريق يحتاج إلى التغيير."
+    quote = _quote(text, "وأبلغ", "مهاجم المنتخب السابق الصحفيين", "الفريق يحتاج إلى التغيير")
+    clean_speakers(text, [quote])
+    assert quote.speaker.text == "مهاجم المنتخب السابق"
+
+
 def test_a_body_does_not_join_the_person_whose_title_names_it():
     doc = rules(
         "وقال رئيس اتحاد الكرة أحمد نصار إن الموسم سينطلق قريبا. "
