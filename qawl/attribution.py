@@ -312,9 +312,13 @@ def _agrees(entity: _Entity, gender: str, number: str) -> bool:
     return not (number in ("du", "pl") and entity.number == "sg" and not entity.is_org)
 
 
-def _match(entities: list[_Entity], mention: str) -> _Entity | None:
+def _match(entities: list[_Entity], mention: str, distinct_names: bool = False) -> _Entity | None:
     """The most recent entity a mention names: one key set inside the other
-    (equal sets only for generic mentions such as `مصدر` or `مسؤولون`)."""
+    (equal sets only for generic mentions such as `مصدر` or `مسؤولون`).
+    With ``distinct_names`` (speaker spans the rules cut at the name), a
+    named person is never an entity whose person names share no word with
+    his; a ranker's mention may be a fragment of a description (`تونس` in
+    `النائب عن حركة مشروع تونس NAME`), which the description's entity takes."""
     mention = _ours_as_definite(mention)
     key = mention_key(mention)
     if _is_anaphor(mention) and not key and entities:
@@ -360,6 +364,12 @@ def _match(entities: list[_Entity], mention: str) -> _Entity | None:
             continue  # `ليبيا` is not `سفير ليبيا ... كمال الهادي`; `الهادي` is
         if named and not entity.has_person_name and not entity.keys() & person_keys:
             continue  # nor is `NAME، مدير المجموعة الحقوقية` the group quoted before him
+        if (
+            named
+            and (distinct_names or _lone_body_word(entity))
+            and not entity.name_keys & person_keys
+        ):
+            continue  # `NAME، أحد مديري "غوغل"` is not the `غوغل` quoted before: no name shared
         if named and entity.speaks_for and not entity.has_person_name:
             continue  # `تيريزا ماي` is not the unnamed `متحدث باسم رئيسة الوزراء تيريزا ماي`
         if apposed_name and entity.has_person_name and entity.name_keys <= key - person_keys:
@@ -372,6 +382,15 @@ def _match(entities: list[_Entity], mention: str) -> _Entity | None:
         if keys and (key <= keys or any(_within(k, key) for k in entity.key_sets)):
             return entity
     return None
+
+
+def _lone_body_word(entity: _Entity) -> bool:
+    """An entity known by one proper word that is no place (`غوغل`, `نوفاكس`):
+    a body or a person, never the description of another person that names it."""
+    return bool(entity.name_keys) and all(
+        len(m.text.split()) == 1 and fold(m.text) not in word_list("places.txt")
+        for m in entity.mentions
+    )
 
 
 def _ours(word: str) -> bool:
@@ -491,7 +510,11 @@ def attribute(text: str, quotes: list[Quote]) -> tuple[list[Quote], list[Entity]
         if quote.speaker is not None:
             entity = (
                 _document_author(text, quote.speaker.text, history)
-                or _match(built, _without_attached_preposition(text, quote.speaker.text))
+                or _match(
+                    built,
+                    _without_attached_preposition(text, quote.speaker.text),
+                    distinct_names=True,
+                )
                 or _described_person(text, quote.speaker, _named_people(built))
                 or _same_speaker_described(quote.speaker.text, history)
             )
@@ -1141,6 +1164,10 @@ def _entity_name(mentions: list[Span], text: str = "") -> str:
     # `الوزارة` quoted, then `البيان ذاته`: the statement names its issuer, not itself
     issuers = [m for m in mentions if _head(m.text) not in word_list("documents.txt")]
     best = max(issuers or mentions, key=lambda m: (len(mention_key(m.text)), len(m.text)))
+    # `مسؤولون في الولاية` ... `المسؤولون في الولاية`: the source as introduced
+    best = next(
+        (m for m in mentions if m.start < best.start and _made_definite(m.text, best.text)), best
+    )
     # `التحالف الدولي الذي تقوده ...`: the name stops before its relative clause
     phrase = _before_relative(_without_preposition(best.text)) or best.text
     if _is_org(phrase):  # `"المعهد الوطني"، الهيئة المكلفة ...`: the name before the apposition
@@ -1156,6 +1183,16 @@ def _entity_name(mentions: list[Span], text: str = "") -> str:
         if fuller:
             return _issuer(fuller)
     return phrase
+
+
+def _made_definite(first: str, later: str) -> bool:
+    """Whether ``later`` is ``first`` with the article on some of its words."""
+    a, b = first.split(), later.split()
+    return (
+        len(a) == len(b) >= 2  # `جريدة` ... `الجريدة`: a bare head is completed from the article
+        and a != b
+        and all(x == y or ("ال" + x) == y for x, y in zip(a, b, strict=True))
+    )
 
 
 _THE_LATTER = frozenset(fold(w) for w in ("الأخير", "الأخيرة"))

@@ -730,6 +730,41 @@ def test_the_fallback_phrase_of_an_implicit_speaker_stops_at_punctuation(text, e
     assert names(rules(text)) == [expected]
 
 
+def test_a_description_is_named_as_introduced_not_as_taken_up():
+    text = "وقال مسؤولون في الولاية إن الحريق اتسع. وأضاف المسؤولون في الولاية أن السكان أجلوا."
+    spans = [
+        Span.of(text, at, at + len(phrase))
+        for phrase in ("مسؤولون في الولاية", "المسؤولون في الولاية")
+        for at in [text.index(phrase)]
+    ]
+    assert entity_name(spans, text) == "مسؤولون في الولاية"
+    headed = "وقالت جريدة في تقرير إن السوق تراجع. وأضافت الجريدة أن الأسعار سترتفع."
+    spans = [
+        Span.of(headed, at, at + 5) for at in (headed.index("جريدة"), headed.index("الجريدة") + 2)
+    ]
+    assert spans[1].text == "جريدة"  # a bare head keeps the rule of the longest
+
+
+def test_a_person_whose_description_names_an_earlier_source_is_not_that_source():
+    from qawl.attribution import group
+
+    text = (
+        "وقالت نوفاكس إن المنصة ستطلق قريبا. "
+        "وقال سامر الورداني، أحد نواب المدير في نوفاكس، إن الخدمة مجانية."
+    )
+    body = _quote(text, "وقالت", "نوفاكس", "المنصة ستطلق قريبا")
+    person = _quote(text, "وقال ", "سامر الورداني، أحد نواب المدير في نوفاكس", "الخدمة مجانية")
+    _, entities = group(text, [body, person], [body.speaker, person.speaker])
+    assert [e.name for e in entities] == ["نوفاكس", "سامر الورداني"]
+
+
+def test_a_body_quoted_by_its_name_is_not_the_person_whose_title_names_it():
+    doc = rules(
+        "وذكرت نوفاكس أن الوثائق ستنشر تباعا. وقال مؤسس موقع نوفاكس، جوليان سامر، إن الوثائق صحيحة."
+    )
+    assert names(doc) == ["نوفاكس", "جوليان سامر"]
+
+
 def test_a_second_country_is_no_persons_name():
     assert _person_name("الولايات المتحدة وفرنسا") == ""
     assert _person_name("الوزير وليد الحسن") == "وليد الحسن"  # `و` of a first name
