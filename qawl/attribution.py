@@ -1137,7 +1137,26 @@ def entity_name(mentions: list[Span], text: str = "") -> str:
     """The entity's name (see :func:`_entity_name`), written as words: a hashtag
     (`#صندوق_النقد_الدولي`) names `صندوق النقد الدولي`."""
     name = _entity_name(mentions, text)
-    return _hashtag_words(name) or name
+    return _closed_marks(_hashtag_words(name) or name)
+
+
+_PAIRS = (("«", "»"), ("“", "”"), ("(", ")"))
+
+
+def _closed_marks(name: str) -> str:
+    """`صحيفة "واشنطن بوست` -> `صحيفة "واشنطن بوست"`: a name cut before its
+    closing mark gets it back; a stray opening mark at its start goes."""
+    if name.count('"') % 2:
+        if name.startswith('"'):
+            name = name[1:].lstrip()
+        elif name.endswith('"') and name.count('"') == 1:
+            name = name[:-1].rstrip()  # `المعهد الوطني"`: the closing mark of a cut quotation
+        else:
+            name += '"'
+    for opening, closing in _PAIRS:
+        if name.count(opening) > name.count(closing):
+            name += closing
+    return name
 
 
 def _hashtag_words(phrase: str) -> str:

@@ -765,6 +765,21 @@ def test_a_body_quoted_by_its_name_is_not_the_person_whose_title_names_it():
     assert names(doc) == ["نوفاكس", "جوليان سامر"]
 
 
+@pytest.mark.parametrize(
+    "mention, expected",
+    [
+        ('صحيفة "الوطن اليوم', 'صحيفة "الوطن اليوم"'),  # cut before its closing mark
+        ('المعهد الوطني للإحصاء"', "المعهد الوطني للإحصاء"),  # the mark of a cut quotation
+        ("صحيفة «الأيام", "صحيفة «الأيام»"),
+        ('منظمة "أطباء العالم"', 'منظمة "أطباء العالم"'),
+    ],
+)
+def test_an_entity_name_has_its_marks_paired(mention, expected):
+    text = f"وقالت {mention} إن الوضع صعب."
+    at = text.index(mention)
+    assert entity_name([Span.of(text, at, at + len(mention))], text) == expected
+
+
 def test_a_second_country_is_no_persons_name():
     assert _person_name("الولايات المتحدة وفرنسا") == ""
     assert _person_name("الوزير وليد الحسن") == "وليد الحسن"  # `و` of a first name
