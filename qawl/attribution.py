@@ -990,12 +990,16 @@ def _opening_subject(text: str, start: int, end: int) -> Span | None:
             apposed = True  # `وعقد وزير الخارجية، NAME، لقاء`: the title's holder after it
         elif gap:
             break  # punctuation ends the subject
-        if not run and not fronted and text[words[0][1] : word[0]].strip():
+        if not run and not fronted and text[words[0][1] : word[0]].strip(" #"):
             break  # `وأضاف، ...`: no subject right after the verb
         titled = word[2] in word_list("titles.txt") or (run and word[2].startswith("ال"))
         written = text[word[0] : word[1]]
         conjoined = written[:1] == "و" and is_common_noun(written[1:])
-        if _after_preposition(written) or conjoined or not (titled or _is_proper(written)):
+        if (
+            _after_preposition(written)
+            or conjoined
+            or not (titled or _is_proper(written) or _hashtag_name(written))
+        ):
             break  # `وأثنى`, `بإرجاع`: the verb's next word or object, not its subject
         if word[2] in _BEFORE_VERBS:
             break  # `رئيس الوزراء لم يخف`: a verb follows its subject
@@ -1003,13 +1007,23 @@ def _opening_subject(text: str, start: int, end: int) -> Span | None:
             break  # `وهاجم الرئيس NAME مشاركة ...`, `وأصدر NAME بيانا`: the object after the name
         run.append(word)
         named = named or not titled  # a name word, not a title or an adjective
-    phrase = text[run[0][0] : run[-1][1]] if run else ""
+    phrase = text[run[0][0] : run[-1][1]].replace("_", " ") if run else ""  # `#سلمى_الكعبي`
     name = _person_name(phrase)
     if not name or run[0][2] in word_list("documents.txt"):
         return None  # `وذكر بلاغ لوزارة ...` is no person
     if fronted:  # its verb, unknown to the lexicon, may follow: a name of two words at most
         name = " ".join(name.split()[:2])
     return Span.of(text, run[0][0], run[0][0] + phrase.index(name) + len(name))
+
+
+def _hashtag_name(written: str) -> bool:
+    """`كلوي_كارداشيان` (of `#كلوي_كارداشيان`): a hashtag whose words are all name words."""
+    first, *rest = written.split("_")
+    return (
+        bool(rest)
+        and _is_proper(first)
+        and all(_is_proper(part) or _is_family_word(fold(part)) for part in rest)
+    )
 
 
 def _body_run(text: str, after: int, words: list[tuple[int, int, str]]) -> Span | None:

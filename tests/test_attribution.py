@@ -780,6 +780,13 @@ def test_an_entity_name_has_its_marks_paired(mention, expected):
     assert entity_name([Span.of(text, at, at + len(mention))], text) == expected
 
 
+def test_a_hashtag_name_opening_its_sentence_speaks_for_a_conjoined_verb():
+    doc = rules("أعلنت #سلمى_الكعبي رسميا، الاثنين، قدوم مولودتها الأولى وقالت إنها ستدعى نور.")
+    (quote,) = doc.quotes
+    assert quote.resolved_to.text == "سلمى_الكعبي"
+    assert names(doc) == ["سلمى الكعبي"]
+
+
 def test_a_second_country_is_no_persons_name():
     assert _person_name("الولايات المتحدة وفرنسا") == ""
     assert _person_name("الوزير وليد الحسن") == "وليد الحسن"  # `و` of a first name
