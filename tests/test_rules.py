@@ -493,6 +493,15 @@ def test_a_nameless_subject_fronted_after_but_is_the_speaker(text: str, speaker:
     assert only(rules(text)).speaker.text == speaker
 
 
+def test_a_bodys_quoted_name_inside_a_title_leads_to_its_holder():
+    doc = rules(
+        'وقال رئيس مؤسسة "نوفا للنيازك" الأميركية جيف نوتكين إن الحجر سقط من القمر، '
+        "مشيرا إلى أن المتاحف تريده."
+    )
+    assert doc.quotes[0].speaker.text == 'رئيس مؤسسة "نوفا للنيازك" الأميركية جيف نوتكين'
+    assert [doc.entity(q.entity).name for q in doc.quotes] == ["جيف نوتكين", "جيف نوتكين"]
+
+
 def test_the_media_fronted_after_kana_are_the_speaker():
     doc = rules("وكانت وسائل إعلام محلية قد ذكرت أن الوزير قدم استقالته.")
     assert only(doc).speaker.text == "وسائل إعلام محلية"
