@@ -584,6 +584,27 @@ def test_the_words_between_a_describing_verb_and_an_are_its_subject(text: str, s
     assert only(rules(text)).speaker.text == speaker
 
 
+@pytest.mark.parametrize(
+    ("text", "kind", "content"),
+    [
+        (  # the quoted description is the source's own words, the sentence goes on
+            'ووصفه الوزير بأنه "مراوغ محترف" لكنه عينه مستشارا له.',
+            "direct",
+            "مراوغ محترف",
+        ),
+        ('ووصف النائب القانون بأنه "خطوة إلى الوراء".', "direct", "خطوة إلى الوراء"),
+        (  # marks inside a description of the reporter's: the whole complement
+            'ووصف الوزير الاتفاق بأنه مفيد بفضل "بنوده الواضحة" للطرفين.',
+            "indirect",
+            'مفيد بفضل "بنوده الواضحة" للطرفين',
+        ),
+    ],
+)
+def test_a_quoted_description_after_bi_anna_is_direct(text: str, kind: str, content: str):
+    quote = only(rules(text))
+    assert (quote.kind, quote.content.text) == (kind, content)
+
+
 def test_what_a_describing_verb_calls_something_is_not_its_subject():
     quote = only(rules('ووصف الرئيس سامر نصار اللقاء المقبل مع الوفد بأنه "خطوة مهمة جدا".'))
     assert quote.speaker.text == "الرئيس سامر نصار"
