@@ -318,7 +318,7 @@ def _match(entities: list[_Entity], mention: str, distinct_names: bool = False) 
     With ``distinct_names`` (speaker spans the rules cut at the name), a
     named person is never an entity whose person names share no word with
     his; a ranker's mention may be a fragment of a description (`تونس` in
-    `النائب عن حركة مشروع تونس NAME`), which the description's entity takes."""
+    `النائب عن حركة الأمل في تونس NAME`), which the description's entity takes."""
     mention = _ours_as_definite(mention)
     key = mention_key(mention)
     if _is_anaphor(mention) and not key and entities:
@@ -597,7 +597,7 @@ _CONTINUING = frozenset(fold(w) for w in ("أضاف", "تابع", "أردف", "�
 def _merge_continued(
     text: str, ordered: list[Quote], built: list[_Entity], owner: dict[int, _Entity]
 ) -> None:
-    """`وقالت كبيرة المسؤولين الطبيين إن ... وأضافت NAME أن`: a named person
+    """`وقالت كبيرة الأطباء إن ... وأضافت NAME أن`: a named person
     who goes on (`أضاف`, `تابع`) right after a quote of a person known only
     by a description is that person."""
     for before, after in pairwise(ordered):
@@ -1017,7 +1017,7 @@ def _opening_subject(text: str, start: int, end: int) -> Span | None:
 
 
 def _hashtag_name(written: str) -> bool:
-    """`كلوي_كارداشيان` (of `#كلوي_كارداشيان`): a hashtag whose words are all name words."""
+    """`سلمى_الكعبي` (of `#سلمى_الكعبي`): a hashtag whose words are all name words."""
     first, *rest = written.split("_")
     return (
         bool(rest)
@@ -1260,8 +1260,8 @@ def _without_attached_preposition(text: str, word: str) -> str:
 
 
 def _without_trailing_object(text: str, name: str) -> str:
-    """`سيرغي لافروف الاتهامات` -> `سيرغي لافروف`, `أردوغان ضغوطا` ->
-    `أردوغان`: a definite word after a name is its verb's object, not a
+    """`سامر لافي الاتهامات` -> `سامر لافي`, `لافي تحقيقا` ->
+    `لافي`: a definite word after a name is its verb's object, not a
     family name, when the article writes the name elsewhere without it; an
     indefinite accusative noun (`ضغوطا`) never ends a name."""
     *rest, last = name.split()
