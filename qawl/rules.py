@@ -561,13 +561,12 @@ def _cue_quote(doc: _Doc, i: int, cue: Cue) -> Quote | None:
     return quote
 
 
-def _quoted_description(doc: _Doc, j: int, cue: Cue) -> MarkPair | None:
+def _quoted_description(doc: _Doc, j: int, cue: Cue, sent_end: int) -> MarkPair | None:
     """After a describing verb's `بأنه`, a quoted description that the sentence
     goes on after: the source's own words, a direct quote."""
     if cue.lemma not in _DESCRIBE or not doc.toks[j].norm.startswith("ب") or j + 1 >= len(doc.toks):
         return None  # `اعتبر أن "..." و...` stays a mixed report
     pair = doc.pair_at(doc.toks[j + 1])
-    _, sent_end = doc.sentence_of(doc.toks[j].start)
     if pair is None or not pair.closed or pair.open != doc.toks[j + 1].start:
         return None
     return pair if pair.close < sent_end else None
@@ -770,7 +769,7 @@ def _cue_complement(doc: _Doc, i: int, cue: Cue) -> Quote | None:
                 return None  # `ويتوقع أن`: "it is expected", no one speaks
             if cue.lemma in _DESCRIBE and tok.norm.startswith("ب") and not subject_end:
                 speaker = _before_object(speaker)  # `وصف الرئيس NAME الاجتماع بأنه`
-            described = _quoted_description(doc, j, cue)
+            described = _quoted_description(doc, j, cue, sent_end)
             if described is not None:  # `وصفه بأنه "قاتل معروف" لكنه ...` (guidelines, 14)
                 return _quote(
                     doc, cue_tok, speaker, described.content_start, described.content_end, "direct"
